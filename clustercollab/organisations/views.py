@@ -1,0 +1,10 @@
+def dashboard(request):
+    pass
+
+
+def organisation_create(request):
+    pass
+
+
+def organisation_detail(request):
+    pass

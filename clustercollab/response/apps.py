@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ResponseConfig(AppConfig):
+    name = "clustercollab.response"
+    verbose_name = _("Crisis response")
