@@ -6,8 +6,14 @@ from django.db import models
 from clustercollab.core.models import AuditLogEntry
 
 
-def audit_log(*, actor: Any, action: str, target: models.Model | None = None, reason: str = "",
-              data: dict | None = None) -> AuditLogEntry:
+def audit_log(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    reason: str = "",
+    data: dict | None = None,
+) -> AuditLogEntry:
     """Record one dotted action (e.g. ``organisations.profile.published``) in the audit log."""
     entry = AuditLogEntry(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -21,4 +27,3 @@ def audit_log(*, actor: Any, action: str, target: models.Model | None = None, re
         entry.target_repr = str(target)[:300]
     entry.save()
     return entry
-

@@ -24,8 +24,9 @@ class CountryGroup(models.TextChoices):
 class Country(models.Model):
     code = models.CharField(_("ISO code"), max_length=2, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
-    group = models.CharField(_("group"), max_length=12, choices=CountryGroup.choices,
-                             default=CountryGroup.OTHER)
+    group = models.CharField(
+        _("group"), max_length=12, choices=CountryGroup.choices, default=CountryGroup.OTHER
+    )
     has_nuts = models.BooleanField(_("has NUTS regions"), default=False)
 
     class Meta:
@@ -53,8 +54,9 @@ class NutsRegion(models.Model):
     country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="nuts_regions")
     name_latin = models.CharField(_("name"), max_length=150)
     name_native = models.CharField(_("native name"), max_length=150)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
     centroid_lat = models.FloatField()
     centroid_lon = models.FloatField()
     inside_lat = models.FloatField(help_text=_("A point inside the region, for markers."))
@@ -91,8 +93,9 @@ class NaceActivity(models.Model):
     code = models.CharField(_("NACE code"), max_length=5, primary_key=True)
     level = models.CharField(_("level"), max_length=8)  # section, division, group, class
     section = models.CharField(max_length=1)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
     labels = models.JSONField(help_text=_("Label by language code."))
 
     class Meta:
@@ -126,8 +129,9 @@ class AuditLogEntry(models.Model):
     """Who did what to which object, when and why. Written by services, never edited."""
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     action = models.CharField(max_length=100, db_index=True)
     target_type = models.ForeignKey(ContentType, null=True, on_delete=models.SET_NULL)
     target_id = models.CharField(max_length=64, blank=True)

@@ -26,8 +26,13 @@ class ModerationStatus(models.TextChoices):
 
 
 class ModeratedModel(models.Model):
-    status = models.CharField(_("status"), max_length=20, choices=ModerationStatus.choices,
-                              default=ModerationStatus.DRAFT, db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ModerationStatus.choices,
+        default=ModerationStatus.DRAFT,
+        db_index=True,
+    )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     moderation_reason = models.TextField(_("moderator's reason"), blank=True)
@@ -64,11 +69,13 @@ S = ModerationStatus
 TRANSITIONS = {
     t.name: t
     for t in [
-        Transition("submit", frozenset({S.DRAFT, S.CHANGES_REQUESTED}), S.SUBMITTED,
-                   staff_only=False),
+        Transition(
+            "submit", frozenset({S.DRAFT, S.CHANGES_REQUESTED}), S.SUBMITTED, staff_only=False
+        ),
         Transition("publish", frozenset({S.SUBMITTED, S.DRAFT, S.ARCHIVED}), S.PUBLISHED),
-        Transition("request_changes", frozenset({S.SUBMITTED}), S.CHANGES_REQUESTED,
-                   needs_reason=True),
+        Transition(
+            "request_changes", frozenset({S.SUBMITTED}), S.CHANGES_REQUESTED, needs_reason=True
+        ),
         Transition("archive", frozenset({S.PUBLISHED}), S.ARCHIVED),
     ]
 }
@@ -78,8 +85,9 @@ def allowed_transitions(obj: ModeratedModel) -> list[str]:
     return [t.name for t in TRANSITIONS.values() if obj.status in t.sources]
 
 
-def moderation_transition(*, obj: ModeratedModel, transition: str, actor: Any,
-                          reason: str = "") -> str:
+def moderation_transition(
+    *, obj: ModeratedModel, transition: str, actor: Any, reason: str = ""
+) -> str:
     """Move ``obj`` along one transition, save it and audit it; return the dotted action.
 
     Raises ValidationError when the transition does not start from the current status, when a
@@ -121,6 +129,11 @@ def moderation_transition(*, obj: ModeratedModel, transition: str, actor: Any,
         "archive": "archived",
     }[transition]
     action = f"{obj._meta.app_label}.{obj._meta.model_name}.{past}"
-    audit_log(actor=actor, action=action, target=obj, reason=reason,
-              data={"from": previous, "to": obj.status})
+    audit_log(
+        actor=actor,
+        action=action,
+        target=obj,
+        reason=reason,
+        data={"from": previous, "to": obj.status},
+    )
     return action

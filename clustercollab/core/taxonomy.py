@@ -11,12 +11,63 @@ EU_TO_ISO_COUNTRY = {"EL": "GR", "UK": "GB"}
 ISO_TO_EU_COUNTRY = {iso: eu for eu, iso in EU_TO_ISO_COUNTRY.items()}
 
 EU_MEMBER_STATES = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+    ]
 )
 # Countries associated to Horizon Europe or taking part in COSME / the Single Market Programme
 # (EEA-EFTA, candidates and association agreements in force in 2025).
 ASSOCIATED_COUNTRIES = frozenset(
-    "AL AM BA CA CH FO GE IL IS KR LI MD ME MK NO NZ RS TN TR UA GB XK".split()
+    [
+        "AL",
+        "AM",
+        "BA",
+        "CA",
+        "CH",
+        "FO",
+        "GE",
+        "IL",
+        "IS",
+        "KR",
+        "LI",
+        "MD",
+        "ME",
+        "MK",
+        "NO",
+        "NZ",
+        "RS",
+        "TN",
+        "TR",
+        "UA",
+        "GB",
+        "XK",
+    ]
 )
 # Kosovo has a user-assigned code that ISO 3166 (and so pycountry) does not list.
 EXTRA_COUNTRIES = {"XK": "Kosovo"}

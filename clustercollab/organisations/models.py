@@ -64,30 +64,48 @@ MEMBER_COUNT_FIELDS = [
 
 
 def _member_count(label: str) -> models.PositiveIntegerField:
-    return models.PositiveIntegerField(label, null=True, blank=True,
-                                       validators=[MaxValueValidator(1_000_000)])
+    return models.PositiveIntegerField(
+        label, null=True, blank=True, validators=[MaxValueValidator(1_000_000)]
+    )
 
 
 class Organisation(TimeStampedModel, ModeratedModel):
-    kind = models.CharField(_("kind of organisation"), max_length=20,
-                            choices=OrganisationKind.choices, db_index=True)
+    kind = models.CharField(
+        _("kind of organisation"), max_length=20, choices=OrganisationKind.choices, db_index=True
+    )
     name = models.CharField(_("name"), max_length=250)
     acronym = models.CharField(_("acronym"), max_length=50, blank=True)
     slug = models.SlugField(max_length=80, allow_unicode=False)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
     about = models.TextField(_("about us"), blank=True)
-    about_language = models.CharField(_("language of “about us”"), max_length=8, blank=True,
-                                      choices=settings.PROFILE_LANGUAGES)
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="organisations",
-                                verbose_name=_("country"))
-    nuts_region = models.ForeignKey(NutsRegion, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="organisations", verbose_name=_("NUTS region"))
+    about_language = models.CharField(
+        _("language of “about us”"), max_length=8, blank=True, choices=settings.PROFILE_LANGUAGES
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("country")
+    )
+    nuts_region = models.ForeignKey(
+        NutsRegion,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisations",
+        verbose_name=_("NUTS region"),
+    )
     city = models.CharField(_("city"), max_length=120, blank=True)
-    latitude = models.FloatField(_("latitude"), null=True, blank=True,
-                                 validators=[MinValueValidator(-90), MaxValueValidator(90)])
-    longitude = models.FloatField(_("longitude"), null=True, blank=True,
-                                  validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    latitude = models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
     legal_form = models.CharField(_("legal form"), max_length=120, blank=True)
     established_on = models.DateField(_("date of establishment"), null=True, blank=True)
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
@@ -101,28 +119,44 @@ class Organisation(TimeStampedModel, ModeratedModel):
     members_public_bodies = _member_count(_("member public bodies"))
     members_civil_society = _member_count(_("member civil-society organisations"))
     management_fte = models.DecimalField(
-        _("cluster-management staff (FTE)"), max_digits=6, decimal_places=1, null=True,
-        blank=True, validators=[MinValueValidator(Decimal("0")), MaxValueValidator(10_000)])
-    ecosystems = models.ManyToManyField(IndustrialEcosystem, blank=True,
-                                        related_name="organisations",
-                                        verbose_name=_("industrial ecosystems"))
-    nace_activities = models.ManyToManyField(NaceActivity, blank=True,
-                                             related_name="organisations",
-                                             verbose_name=_("NACE sectors"))
-    emerging_industries = models.ManyToManyField(EmergingIndustry, blank=True,
-                                                 related_name="organisations",
-                                                 verbose_name=_("emerging industries"))
+        _("cluster-management staff (FTE)"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(10_000)],
+    )
+    ecosystems = models.ManyToManyField(
+        IndustrialEcosystem,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("industrial ecosystems"),
+    )
+    nace_activities = models.ManyToManyField(
+        NaceActivity, blank=True, related_name="organisations", verbose_name=_("NACE sectors")
+    )
+    emerging_industries = models.ManyToManyField(
+        EmergingIndustry,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("emerging industries"),
+    )
     keywords = models.JSONField(_("technology keywords"), default=list, blank=True)
     offers = models.TextField(_("what we offer"), blank=True)
     seeks = models.TextField(_("what we seek"), blank=True)
-    target_countries = models.ManyToManyField(Country, blank=True, related_name="+",
-                                              verbose_name=_("target countries"))
-    label = models.CharField(_("cluster-excellence label"), max_length=8, choices=Label.choices,
-                             blank=True)
+    target_countries = models.ManyToManyField(
+        Country, blank=True, related_name="+", verbose_name=_("target countries")
+    )
+    label = models.CharField(
+        _("cluster-excellence label"), max_length=8, choices=Label.choices, blank=True
+    )
     label_valid_until = models.DateField(_("label valid until"), null=True, blank=True)
     programme_recognition = models.CharField(
-        _("recognised by cluster programme"), max_length=250, blank=True,
-        help_text=_("The national or regional cluster programme that recognises this cluster."))
+        _("recognised by cluster programme"),
+        max_length=250,
+        blank=True,
+        help_text=_("The national or regional cluster programme that recognises this cluster."),
+    )
     source = models.CharField(max_length=12, choices=Source.choices, default=Source.REGISTERED)
     cordis_pic = models.CharField(_("EU PIC"), max_length=12, null=True, blank=True, unique=True)
     # Fields edited since staff last looked at this published profile.
@@ -142,8 +176,7 @@ class Organisation(TimeStampedModel, ModeratedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
-                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180,
-                    longitude__lte=180),
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
                 name="organisation_coordinates_in_world",
             ),
             models.CheckConstraint(
@@ -174,8 +207,10 @@ class Organisation(TimeStampedModel, ModeratedModel):
 
     @property
     def label_is_valid(self) -> bool:
-        return bool(self.label) and (self.label_valid_until or timezone.localdate()) >= \
-            timezone.localdate()
+        return (
+            bool(self.label)
+            and (self.label_valid_until or timezone.localdate()) >= timezone.localdate()
+        )
 
 
 class Role(models.TextChoices):
@@ -184,10 +219,12 @@ class Role(models.TextChoices):
 
 
 class Membership(TimeStampedModel):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
-                                     related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.EDITOR)
 
     class Meta:
@@ -195,8 +232,9 @@ class Membership(TimeStampedModel):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation"],
-                                    name="one_membership_per_user_and_organisation"),
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="one_membership_per_user_and_organisation"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -212,17 +250,20 @@ def _invitation_expiry() -> "timezone.datetime":
 
 
 class Invitation(TimeStampedModel):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
-                                     related_name="invitations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
     email = models.EmailField(_("e-mail address"))
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.EDITOR)
     token = models.CharField(max_length=64, unique=True, default=_invitation_token)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     expires_at = models.DateTimeField(default=_invitation_expiry)
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -235,8 +276,11 @@ class Invitation(TimeStampedModel):
 
     @property
     def is_open(self) -> bool:
-        return (self.accepted_at is None and self.revoked_at is None
-                and self.expires_at > timezone.now())
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
 
 
 class Project(models.Model):
@@ -251,8 +295,9 @@ class Project(models.Model):
     legal_basis = models.CharField(max_length=60, blank=True)
     keywords = models.JSONField(default=list, blank=True)
     ecosystems = models.ManyToManyField(IndustrialEcosystem, blank=True, related_name="projects")
-    organisations = models.ManyToManyField(Organisation, through="Participation",
-                                           related_name="projects")
+    organisations = models.ManyToManyField(
+        Organisation, through="Participation", related_name="projects"
+    )
 
     class Meta:
         ordering = ["-start_date", "id"]
@@ -269,16 +314,19 @@ class Project(models.Model):
 
 class Participation(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="participations")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
-                                     related_name="participations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="participations"
+    )
     role = models.CharField(max_length=20)
 
     class Meta:
         verbose_name = _("project participation")
         verbose_name_plural = _("project participations")
         constraints = [
-            models.UniqueConstraint(fields=["project", "organisation"],
-                                    name="one_participation_per_project_and_organisation"),
+            models.UniqueConstraint(
+                fields=["project", "organisation"],
+                name="one_participation_per_project_and_organisation",
+            ),
         ]
 
     def __str__(self) -> str:

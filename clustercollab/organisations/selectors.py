@@ -1,2 +1,330 @@
+"""Reads on organisation profiles: visibility, completeness, validation checks, queues."""
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from clustercollab.core.moderation import ModerationStatus
+from clustercollab.organisations.models import (
+    CLUSTER_KINDS,
+    Invitation,
+    Membership,
+    Organisation,
+    Role,
+)
+
+# Validation criteria for cluster organisations (waived for programme-recognised clusters).
+MIN_MEMBERS = 15
+MIN_MEMBER_TYPES = 2
+MIN_MANAGEMENT_FTE = 0.5
+
+
+def user_role(*, user: Any, organisation: Organisation) -> str | None:
+    """Return the user's role in the organisation, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Membership.objects.filter(user=user, organisation=organisation)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def organisation_for_viewer(*, pk: int, user: Any) -> tuple[Organisation, str | None]:
+    """Return a profile and the viewer's role; 404 unless it is public or the viewer may see it.
+
+    Members and staff see a profile in every status; everyone else only published ones.
+    """
+    organisation = (
+        Organisation.objects.select_related("country", "nuts_region", "nuts_region__parent")
+        .prefetch_related(
+            "ecosystems", "nace_activities", "emerging_industries", "target_countries"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if organisation is None:
+        raise Http404
+    role = user_role(user=user, organisation=organisation)
+    if organisation.is_public or role is not None or getattr(user, "is_staff", False):
+        return organisation, role
+    raise Http404
+
+
+def organisation_for_member(
+    *, pk: int, user: Any, admin_only: bool = False
+) -> tuple[Organisation, str]:
+    """Return a profile the user is a member of (an admin of, if asked), else 404."""
+    organisation = Organisation.objects.select_related("country").filter(pk=pk).first()
+    role = user_role(user=user, organisation=organisation) if organisation else None
+    if role is None or (admin_only and role != Role.ADMIN):
+        raise Http404
+    return organisation, role
+
+
+def memberships_of_user(user: Any) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organisation", "organisation__country")
+        .order_by("organisation__name")
+    )
+
+
+def open_invitations_for_email(email: str) -> QuerySet[Invitation]:
+    from django.utils import timezone
+
+    return Invitation.objects.filter(
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).select_related("organisation", "invited_by")
+
+
+def members_of(organisation: Organisation) -> QuerySet[Membership]:
+    return organisation.memberships.select_related("user").order_by("role", "user__email")
+
+
+def _filled(organisation: Organisation, field: str) -> bool:
+    if field in {"ecosystems", "nace_activities", "emerging_industries", "target_countries"}:
+        return getattr(organisation, field).exists() if organisation.pk else False
+    if field == "coordinates":
+        return organisation.latitude is not None and organisation.longitude is not None
+    if field == "member_counts":
+        return organisation.total_members > 0
+    value = getattr(organisation, field)
+    return value not in (None, "", [], {})
+
+
+def _completeness_fields(organisation: Organisation) -> list[tuple[str, str]]:
+    fields = [
+        ("about", _("about us")),
+        ("website", _("website")),
+        ("logo", _("logo")),
+        ("city", _("city")),
+        ("coordinates", _("location on the map")),
+        ("contact_email", _("contact e-mail")),
+        ("contact_name", _("contact person")),
+        ("languages", _("languages spoken")),
+        ("ecosystems", _("industrial ecosystems")),
+        ("nace_activities", _("NACE sectors")),
+        ("keywords", _("technology keywords")),
+        ("offers", _("what you offer")),
+        ("seeks", _("what you seek")),
+        ("target_countries", _("target countries")),
+        ("legal_form", _("legal form")),
+        ("established_on", _("date of establishment")),
+    ]
+    if organisation.kind in CLUSTER_KINDS:
+        fields += [
+            ("member_counts", _("members by type")),
+            ("management_fte", _("cluster-management staff")),
+            ("emerging_industries", _("emerging industries")),
+        ]
+    return fields
+
+
+@dataclass(frozen=True)
+class Completeness:
+    percent: int
+    missing: list[str]
+
+
+def completeness(organisation: Organisation) -> Completeness:
+    """Return how complete a profile is (percent) and the labels of what is missing."""
+    fields = _completeness_fields(organisation)
+    missing = [label for field, label in fields if not _filled(organisation, field)]
+    percent = round(100 * (len(fields) - len(missing)) / len(fields))
+    return Completeness(percent=percent, missing=missing)
+
+
+SUBMISSION_REQUIRED = ["about", "city", "contact_email", "ecosystems"]
+
+
+def submission_problems(organisation: Organisation) -> list[str]:
+    """Return the labels of required fields still empty; an empty list means it may be submitted."""
+    labels = {
+        "about": _("about us"),
+        "city": _("city"),
+        "contact_email": _("contact e-mail"),
+        "ecosystems": _("at least one industrial ecosystem"),
+    }
+    return [labels[field] for field in SUBMISSION_REQUIRED if not _filled(organisation, field)]
+
+
+@dataclass(frozen=True)
+class Criterion:
+    label: str
+    passed: bool
+    detail: str
+
+
+def validation_criteria(organisation: Organisation) -> tuple[list[Criterion], bool]:
+    """Return the automatic validation checks and whether they are waived.
+
+    Clusters recognised by a national or regional cluster programme are exempt.
+    """
+    fte = organisation.management_fte
+    criteria = [
+        Criterion(
+            _("At least %(n)s members") % {"n": MIN_MEMBERS},
+            organisation.total_members >= MIN_MEMBERS,
+            _("%(n)s members") % {"n": organisation.total_members},
+        ),
+        Criterion(
+            _("At least %(n)s member types") % {"n": MIN_MEMBER_TYPES},
+            organisation.member_type_count >= MIN_MEMBER_TYPES,
+            _("%(n)s types") % {"n": organisation.member_type_count},
+        ),
+        Criterion(
+            _("At least %(n)s FTE cluster management") % {"n": MIN_MANAGEMENT_FTE},
+            fte is not None and float(fte) >= MIN_MANAGEMENT_FTE,
+            _("%(n)s FTE") % {"n": fte if fte is not None else "—"},
+        ),
+        Criterion(_("Has a website"), bool(organisation.website), organisation.website or "—"),
+    ]
+    if organisation.kind not in CLUSTER_KINDS:
+        criteria = criteria[-1:]
+    return criteria, bool(organisation.programme_recognition)
+
+
+_LEGAL_SUFFIXES = re.compile(
+    r"\b(gmbh|ev|e v|asbl|vzw|sl|sa|sas|srl|ry|oy|ab|as|aps|ltd|limited|bv|ag|zs|zrt|kft|"
+    r"spa|sp z o o|z s|o p s|ug|cluster|klaster|klastr|association)\b"
+)
+
+
+def _normalised_name(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    words = re.sub(r"[^a-z0-9]+", " ", ascii_name)
+    return re.sub(r"\s+", " ", _LEGAL_SUFFIXES.sub(" ", words)).strip()
+
+
+def website_domain(url: str) -> str:
+    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    return host.removeprefix("www.")
+
+
+def possible_duplicates(organisation: Organisation, *, limit: int = 5) -> list[Organisation]:
+    """Return other profiles that may be the same organisation.
+
+    Same country and a similar name (normalised, ratio ≥ 0.85), or the same website domain.
+    """
+    others = Organisation.objects.exclude(pk=organisation.pk).select_related("country")
+    found: dict[int, Organisation] = {}
+    domain = website_domain(organisation.website) if organisation.website else ""
+    if domain:
+        for other in others.filter(website__icontains=domain)[:50]:
+            if website_domain(other.website) == domain:
+                found[other.pk] = other
+    name = _normalised_name(organisation.name)
+    acronym = organisation.acronym.lower()
+    if name:
+        candidates = others.filter(country=organisation.country_id).only(
+            "pk", "name", "acronym", "status", "country", "slug"
+        )
+        for other in candidates.iterator(chunk_size=2000):
+            other_name = _normalised_name(other.name)
+            similar = difflib.SequenceMatcher(None, name, other_name).ratio() >= 0.85
+            same_acronym = bool(acronym) and other.acronym.lower() == acronym
+            if similar or same_acronym:
+                found.setdefault(other.pk, other)
+            if len(found) >= limit:
+                break
+    return list(found.values())[:limit]
+
+
+def moderation_queue() -> QuerySet[Organisation]:
+    """Return profiles waiting for staff, oldest submission first."""
+    return (
+        Organisation.objects.filter(status=ModerationStatus.SUBMITTED)
+        .select_related("country")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def edited_published_profiles() -> QuerySet[Organisation]:
+    """Return public profiles whose edits staff have not looked at yet, oldest first."""
+    return (
+        Organisation.objects.filter(status=ModerationStatus.PUBLISHED)
+        .exclude(unreviewed_changes=[])
+        .select_related("country")
+        .order_by("updated_at")
+    )
+
+
 def home_page_figures() -> dict:
-    return {}
+    """Return the live counts and latest profiles for the home page."""
+    published = Organisation.objects.published()
+    counts = published.aggregate(
+        clusters=Count("pk", filter=Q(kind__in=CLUSTER_KINDS)),
+        organisations=Count("pk"),
+        countries=Count("country", distinct=True),
+    )
+    latest = (
+        published.select_related("country")
+        .prefetch_related(Prefetch("ecosystems"))
+        .order_by("-published_at", "-pk")[:6]
+    )
+    latest_clusters = (
+        published.clusters().select_related("country").order_by("-published_at", "-pk")[:6]
+    )
+    return {"counts": counts, "latest": latest, "latest_clusters": latest_clusters}
+
+
+@dataclass(frozen=True)
+class NextStep:
+    level: str  # info, warning, success
+    title: str
+    text: str
+
+
+def profile_next_step(organisation: Organisation) -> NextStep | None:
+    """Tell a member why their profile is not visible and what to do next."""
+    from django.utils.formats import date_format
+
+    status = organisation.status
+    S = ModerationStatus
+    if status == S.DRAFT:
+        problems = submission_problems(organisation)
+        if problems:
+            todo = _("Fill in %(fields)s, then press “Submit for validation”.") % {
+                "fields": ", ".join(problems)
+            }
+        else:
+            todo = _("Everything required is filled in: press “Submit for validation”.")
+        return NextStep(
+            "warning", _("This profile is a draft and not visible to the public."), todo
+        )
+    if status == S.SUBMITTED:
+        due = organisation.review_due_at
+        return NextStep(
+            "info",
+            _("Submitted for validation — not public yet."),
+            _(
+                "Platform staff check every new profile and decide by %(date)s. You will get an "
+                "e-mail. You can keep editing meanwhile."
+            )
+            % {"date": date_format(due)},
+        )
+    if status == S.CHANGES_REQUESTED:
+        return NextStep(
+            "warning",
+            _("Staff asked for changes — not public yet."),
+            _("Reason: “%(reason)s”. Edit the profile, then press “Resubmit for validation”.")
+            % {"reason": organisation.moderation_reason},
+        )
+    if status == S.ARCHIVED:
+        return NextStep(
+            "warning",
+            _("This profile is archived and not public."),
+            _("Contact platform staff if it should be public again."),
+        )
+    return None
