@@ -207,6 +207,11 @@ def _normalised_name(name: str) -> str:
     return re.sub(r"\s+", " ", _LEGAL_SUFFIXES.sub(" ", words)).strip()
 
 
+def _distinctive_words(name: str) -> set[str]:
+    words = re.split(r"[\W_]+", name.lower())
+    return {w for w in words if len(w) >= 4 and not _LEGAL_SUFFIXES.fullmatch(w)}
+
+
 def website_domain(url: str) -> str:
     host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
     return host.removeprefix("www.")
@@ -226,15 +231,22 @@ def possible_duplicates(organisation: Organisation, *, limit: int = 5) -> list[O
                 found[other.pk] = other
     name = _normalised_name(organisation.name)
     acronym = organisation.acronym.lower()
-    if name:
-        candidates = others.filter(country=organisation.country_id).only(
+    # Only profiles sharing a distinctive word (or the acronym) can reach the similarity bar,
+    # so the database narrows the candidates before difflib compares names.
+    words = sorted(_distinctive_words(organisation.name), key=len, reverse=True)[:3]
+    shares_a_word = Q()
+    for word in words:
+        shares_a_word |= Q(name__icontains=word)
+    if acronym:
+        shares_a_word |= Q(acronym__iexact=acronym)
+    if name and shares_a_word:
+        candidates = others.filter(shares_a_word, country=organisation.country_id).only(
             "pk", "name", "acronym", "status", "country", "slug"
         )
-        for other in candidates.iterator(chunk_size=2000):
-            other_name = _normalised_name(other.name)
-            similar = difflib.SequenceMatcher(None, name, other_name).ratio() >= 0.85
+        for other in candidates[:500]:
+            similar = difflib.SequenceMatcher(None, name, _normalised_name(other.name)).ratio()
             same_acronym = bool(acronym) and other.acronym.lower() == acronym
-            if similar or same_acronym:
+            if similar >= 0.85 or same_acronym:
                 found.setdefault(other.pk, other)
             if len(found) >= limit:
                 break
