@@ -183,8 +183,9 @@ def project_row_clean(row: dict[str, str | None]) -> ProjectRow:
     )
 
 
-def coordinates_clean(latitude: str | None, longitude: str | None) -> tuple[float | None,
-                                                                           float | None]:
+def coordinates_clean(
+    latitude: str | None, longitude: str | None
+) -> tuple[float | None, float | None]:
     """Return (lat, lon) as floats, (None, None) when both are empty; raise RowError otherwise."""
     latitude, longitude = (latitude or "").strip(), (longitude or "").strip()
     if not latitude and not longitude:
@@ -195,8 +196,7 @@ def coordinates_clean(latitude: str | None, longitude: str | None) -> tuple[floa
         lat, lon = float(latitude), float(longitude)
     except ValueError:
         raise RowError(f"unparseable coordinates {latitude!r}, {longitude!r}") from None
-    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90
-            and -180 <= lon <= 180):
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
         raise RowError(f"coordinates out of range {latitude}, {longitude}")
     return lat, lon
 
@@ -220,8 +220,12 @@ def website_clean(url: str) -> str:
     return url
 
 
-def organisation_row_clean(row: dict[str, str | None], *, known_countries: Collection[str],
-                           reviewed_kind: str | None = None) -> OrganisationRow:
+def organisation_row_clean(
+    row: dict[str, str | None],
+    *,
+    known_countries: Collection[str],
+    reviewed_kind: str | None = None,
+) -> OrganisationRow:
     """Return the checked values of an organisations.csv row; raise RowError when it is broken.
 
     ``known_countries`` are the ISO codes in the Country table; ``reviewed_kind`` is the kind
@@ -242,8 +246,8 @@ def organisation_row_clean(row: dict[str, str | None], *, known_countries: Colle
         name=name,
         # 743 "short names" are long English names, not acronyms: those are left out.
         acronym=short_name if len(short_name) <= 50 else "",
-        kind=reviewed_kind or ACTIVITY_KINDS.get(_text(row, "activity_type"),
-                                                 OrganisationKind.OTHER),
+        kind=reviewed_kind
+        or ACTIVITY_KINDS.get(_text(row, "activity_type"), OrganisationKind.OTHER),
         country=country,
         nuts_code=_text(row, "nuts_code").upper(),
         city=_text(row, "city")[:120],
@@ -281,8 +285,15 @@ TOURISM = "Tourism"
 
 # Cluster 4 names its destinations by words: TWIN-TRANSITION is D1, RESILIENCE D2, DATA D3,
 # DIGITAL(-EMERGING) and QUANTUM D4, SPACE D5, HUMAN D6.
-_CL4_DESTINATIONS = {"TWIN": "D1", "RESILIENCE": "D2", "DATA": "D3", "DIGITAL": "D4",
-                     "QUANTUM": "D4", "SPACE": "D5", "HUMAN": "D6"}
+_CL4_DESTINATIONS = {
+    "TWIN": "D1",
+    "RESILIENCE": "D2",
+    "DATA": "D3",
+    "DIGITAL": "D4",
+    "QUANTUM": "D4",
+    "SPACE": "D5",
+    "HUMAN": "D6",
+}
 _CL5_DESTINATIONS = {
     "D1": {RENEWABLES},  # climate sciences and responses
     "D2": {MOBILITY, RENEWABLES},  # cross-sectoral solutions, batteries
@@ -323,48 +334,84 @@ _ELECTRONICS_TOPIC = re.compile(
     r"|electronic (?:components|systems))\b"
 )
 _KEYWORD_RULES = [
-    (TEXTILES, r"\btextiles?\b|\bfashion\b|\bgarments?\b|\bapparel\b|\bclothing\b|\bfootwear\b"
-               r"|\bleather\b"),
+    (
+        TEXTILES,
+        r"\btextiles?\b|\bfashion\b|\bgarments?\b|\bapparel\b|\bclothing\b|\bfootwear\b"
+        r"|\bleather\b",
+    ),
     (TOURISM, r"\btouris[mt]s?\b|\bhospitality\b"),
     (RETAIL, r"\bretail\w*|\be-?commerce\b|\bsupermarkets?\b"),
-    (CONSTRUCTION, r"\bbuildings\b|\bbuilding (?:stock|envelopes?|sector|renovation|materials?"
-                   r"|information model\w*)\b|\bbuilt environment\b|\bconstruction (?:sector"
-                   r"|industry|materials?|sites?|products?|waste)\b|\brenovation\b|\bcement\b"
-                   r"|\bconcrete\b"),
+    (
+        CONSTRUCTION,
+        r"\bbuildings\b|\bbuilding (?:stock|envelopes?|sector|renovation|materials?"
+        r"|information model\w*)\b|\bbuilt environment\b|\bconstruction (?:sector"
+        r"|industry|materials?|sites?|products?|waste)\b|\brenovation\b|\bcement\b"
+        r"|\bconcrete\b",
+    ),
     # "soil health", "ocean health" and "plant health" are not the health ecosystem.
-    (HEALTH, r"\bhealth\b(?<!soil health)(?<!ocean health)(?<!plant health)|\bhealthcare\b"
-             r"|\bmedical\b|\bmedicines?\b|\bclinical\b|\bpatients?\b|\bcancers?\b|\bhospitals?\b"
-             r"|\bvaccines?\b|\bpharmaceuticals?\b|\btherapies\b|\btherapy\b"),
-    (AGRI_FOOD, r"\bagri\w*|\bagro\w*|\bfarm\w*|\bfoods?\b|\bcrops?\b|\blivestock\b"
-                r"|\baquaculture\b|\bfisher(?:y|ies)\b|\bdairy\b|\bviticulture\b"),
-    (RENEWABLES, r"\brenewables?\b|\brenewable energy\b|\bsolar\b|\bphotovoltaics?\b"
-                 r"|\bwind (?:energy|power|turbines?|farms?)\b|\bhydrogen\b|\bgeothermal\b"
-                 r"|\bbioenergy\b|\bbiofuels?\b|\bheat pumps?\b|\benergy storage\b"
-                 r"|\bsmart grids?\b"),
-    (MOBILITY, r"\bautomotive\b|\bvehicles?\b|\brailways?\b|\brail\b|\be-?mobility\b"
-               r"|\belectromobility\b|\b(?:urban|smart|sustainable) mobility\b|\bmaritime\b"
-               r"|\bshipping\b|\blogistics\b|\bfreight\b|\bpublic transport\b"
-               r"|\b(?:road|air|urban) transport\b|\btransport (?:sector|systems?"
-               r"|infrastructures?|modes?|policy|corridors?)\b"),
-    (AEROSPACE, r"\baerospace\b|\baircraft\b|\baviation\b|\bsatellites?\b|\bspacecraft\b"
-                r"|\bspace (?:missions?|technolog\w*|debris|weather|systems?|sector|industry"
-                r"|exploration)\b|\bearth observation\b|\bdefen[cs]e\b|\bdrones?\b"
-                r"|\bcopernicus\b|\bgalileo\b"),
-    (DIGITAL, r"\bdigital\w*|\bartificial intelligence\b|\bai\b|\bmachine learning\b"
-              r"|\bdeep learning\b|\bsoftware\b|\bcloud\b|\bcyber\w*|\brobot\w*"
-              r"|\binternet of things\b|\biot\b|\b[56]g\b|\bblockchain\b"
-              r"|\bhigh[- ]performance computing\b|\bbig data\b|\bdata spaces?\b"),
-    (ELECTRONICS, r"\bsemiconductors?\b|\bmicro-?electronics?\b|\bnano-?electronics?\b"
-                  r"|\bphotonics?\b|\bchips?\b|\belectronics\b|\bintegrated circuits?\b"),
-    (EII, r"\bsteel\b|\bcement\b|\balumini?um\b|\bceramics?\b|\bprocess industr\w*"
-          r"|\bchemical industr\w*|\bpetrochemicals?\b|\bpulp and paper\b|\bfertili[sz]ers?\b"
-          r"|\bindustrial symbiosis\b|\braw materials?\b"),
-    (CCI, r"\bcultural heritage\b|\bheritage\b|\bcreative industr\w*|\bcultural and creative\b"
-          r"|\bmuseums?\b|\bmusic\b|\bfilms?\b|\baudiovisual\b|\bvideo games?\b"
-          r"|\bperforming arts\b"),
-    (PROXIMITY, r"\bsocial economy\b|\bsocial enterprises?\b|\bcivil society\b"
-                r"|\bsocial innovation\b|\bcooperatives?\b|\bnon-?profits?\b|\bvolunteer\w*"
-                r"|\bthird sector\b|\bsocial inclusion\b"),
+    (
+        HEALTH,
+        r"\bhealth\b(?<!soil health)(?<!ocean health)(?<!plant health)|\bhealthcare\b"
+        r"|\bmedical\b|\bmedicines?\b|\bclinical\b|\bpatients?\b|\bcancers?\b|\bhospitals?\b"
+        r"|\bvaccines?\b|\bpharmaceuticals?\b|\btherapies\b|\btherapy\b",
+    ),
+    (
+        AGRI_FOOD,
+        r"\bagri\w*|\bagro\w*|\bfarm\w*|\bfoods?\b|\bcrops?\b|\blivestock\b"
+        r"|\baquaculture\b|\bfisher(?:y|ies)\b|\bdairy\b|\bviticulture\b",
+    ),
+    (
+        RENEWABLES,
+        r"\brenewables?\b|\brenewable energy\b|\bsolar\b|\bphotovoltaics?\b"
+        r"|\bwind (?:energy|power|turbines?|farms?)\b|\bhydrogen\b|\bgeothermal\b"
+        r"|\bbioenergy\b|\bbiofuels?\b|\bheat pumps?\b|\benergy storage\b"
+        r"|\bsmart grids?\b",
+    ),
+    (
+        MOBILITY,
+        r"\bautomotive\b|\bvehicles?\b|\brailways?\b|\brail\b|\be-?mobility\b"
+        r"|\belectromobility\b|\b(?:urban|smart|sustainable) mobility\b|\bmaritime\b"
+        r"|\bshipping\b|\blogistics\b|\bfreight\b|\bpublic transport\b"
+        r"|\b(?:road|air|urban) transport\b|\btransport (?:sector|systems?"
+        r"|infrastructures?|modes?|policy|corridors?)\b",
+    ),
+    (
+        AEROSPACE,
+        r"\baerospace\b|\baircraft\b|\baviation\b|\bsatellites?\b|\bspacecraft\b"
+        r"|\bspace (?:missions?|technolog\w*|debris|weather|systems?|sector|industry"
+        r"|exploration)\b|\bearth observation\b|\bdefen[cs]e\b|\bdrones?\b"
+        r"|\bcopernicus\b|\bgalileo\b",
+    ),
+    (
+        DIGITAL,
+        r"\bdigital\w*|\bartificial intelligence\b|\bai\b|\bmachine learning\b"
+        r"|\bdeep learning\b|\bsoftware\b|\bcloud\b|\bcyber\w*|\brobot\w*"
+        r"|\binternet of things\b|\biot\b|\b[56]g\b|\bblockchain\b"
+        r"|\bhigh[- ]performance computing\b|\bbig data\b|\bdata spaces?\b",
+    ),
+    (
+        ELECTRONICS,
+        r"\bsemiconductors?\b|\bmicro-?electronics?\b|\bnano-?electronics?\b"
+        r"|\bphotonics?\b|\bchips?\b|\belectronics\b|\bintegrated circuits?\b",
+    ),
+    (
+        EII,
+        r"\bsteel\b|\bcement\b|\balumini?um\b|\bceramics?\b|\bprocess industr\w*"
+        r"|\bchemical industr\w*|\bpetrochemicals?\b|\bpulp and paper\b|\bfertili[sz]ers?\b"
+        r"|\bindustrial symbiosis\b|\braw materials?\b",
+    ),
+    (
+        CCI,
+        r"\bcultural heritage\b|\bheritage\b|\bcreative industr\w*|\bcultural and creative\b"
+        r"|\bmuseums?\b|\bmusic\b|\bfilms?\b|\baudiovisual\b|\bvideo games?\b"
+        r"|\bperforming arts\b",
+    ),
+    (
+        PROXIMITY,
+        r"\bsocial economy\b|\bsocial enterprises?\b|\bcivil society\b"
+        r"|\bsocial innovation\b|\bcooperatives?\b|\bnon-?profits?\b|\bvolunteer\w*"
+        r"|\bthird sector\b|\bsocial inclusion\b",
+    ),
 ]
 _KEYWORD_PATTERNS = [(name, re.compile(pattern)) for name, pattern in _KEYWORD_RULES]
 
@@ -400,8 +447,9 @@ def _topic_ecosystems(topic_code: str, text: str) -> set[str]:
     return found
 
 
-def project_ecosystems(*, topic_code: str, legal_basis: str, title: str,
-                       keywords: Iterable[str], topic_title: str = "") -> set[str]:
+def project_ecosystems(
+    *, topic_code: str, legal_basis: str, title: str, keywords: Iterable[str], topic_title: str = ""
+) -> set[str]:
     """Return the names of the industrial ecosystems a Horizon Europe project belongs to.
 
     The rule, deterministic and deliberately simple:
@@ -444,8 +492,9 @@ def project_ecosystems(*, topic_code: str, legal_basis: str, title: str,
     return found
 
 
-def organisation_ecosystems(project_ecosystems: list[Collection[str]],
-                            order: dict[str, int] | None = None) -> list[str]:
+def organisation_ecosystems(
+    project_ecosystems: list[Collection[str]], order: dict[str, int] | None = None
+) -> list[str]:
     """Return an organisation's ecosystems from those of its projects, most frequent first.
 
     An ecosystem counts when it occurs in at least max(1, 25 %) of the organisation's projects;
@@ -459,14 +508,14 @@ def organisation_ecosystems(project_ecosystems: list[Collection[str]],
     return kept[:ORGANISATION_ECOSYSTEMS]
 
 
-def _nice_form(forms: Counter[str], first_seen: dict[str, int]) -> str:
+def _nice_form(forms: Counter[str]) -> str:
     # The most frequent spelling; on a tie, one that is not shouted ("CIRCULAR ECONOMY"; short
-    # all-capital forms such as "AI" are acronyms), then the first seen.
-    def score(form: str) -> tuple[int, bool, int]:
-        shouting = form.isupper() and len(form) > 5
-        return (forms[form], not shouting, -first_seen[form])
+    # all-capital forms such as "AI" are acronyms), then the first seen (Counter keeps order).
+    def score(item: tuple[int, str]) -> tuple[int, bool, int]:
+        position, form = item
+        return (forms[form], not (form.isupper() and len(form) > 5), -position)
 
-    return max(forms, key=score)
+    return max(enumerate(forms), key=score)[1]
 
 
 def organisation_keywords(project_keywords: list[Iterable[str]]) -> list[str]:
@@ -475,20 +524,521 @@ def organisation_keywords(project_keywords: list[Iterable[str]]) -> list[str]:
     Keywords are compared case-insensitively and counted once per project; each keeps its most
     frequent (and not all-capital) spelling. Ties go by first appearance.
     """
-    counts: Counter[str] = Counter()
-    forms: dict[str, Counter[str]] = defaultdict(Counter)
-    first_seen: dict[str, int] = {}
-    position = 0
+    counts: Counter[str] = Counter()  # insertion order = first appearance
+    per_project = []
     for keywords in project_keywords:
-        seen_here: set[str] = set()
+        spellings: dict[str, str] = {}
         for keyword in keywords:
-            key = keyword.casefold()
-            forms[key][keyword] += 1
-            first_seen.setdefault(keyword, position)
-            first_seen.setdefault(key, position)
-            position += 1
-            if key not in seen_here:
-                seen_here.add(key)
-                counts[key] += 1
-    ranked = sorted(counts, key=lambda key: (-counts[key], first_seen[key]))
-    return [_nice_form(forms[key], first_seen) for key in ranked[:ORGANISATION_KEYWORDS]]
+            spellings.setdefault(keyword.casefold(), keyword)
+        counts.update(spellings.keys())
+        per_project.append(spellings)
+    position = {key: index for index, key in enumerate(counts)}
+    top = sorted(counts, key=lambda key: (-counts[key], position[key]))[:ORGANISATION_KEYWORDS]
+    forms: dict[str, Counter[str]] = {key: Counter() for key in top}
+    for spellings in per_project:
+        for key, form in spellings.items():
+            if key in forms:
+                forms[key][form] += 1
+    return [_nice_form(forms[key]) for key in top]
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+
+def read_csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number where the record starts, row) for each record of a .csv or .csv.gz."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames is None:
+            return
+        start = reader.line_num + 1
+        for row in reader:
+            yield start, row
+            start = reader.line_num + 1
+
+
+def reviewed_cluster_kinds(path: Path) -> dict[str, str | None]:
+    """Return {PIC: kind or None} from the reviewed cluster list (None: not a cluster)."""
+    if not path.exists():
+        return {}
+    kinds = {}
+    for _line, row in read_csv_rows(path):
+        review = _text(row, "kind")
+        if review in REVIEWED_KINDS:
+            kinds[_text(row, "organisation_id")] = REVIEWED_KINDS[review]
+    return kinds
+
+
+# --- Import -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.skipped} skipped"
+        )
+
+
+@dataclass
+class DemoDataResult:
+    """Counts by entity; ``kept`` profiles belong to their members and were not overwritten."""
+
+    projects: ImportCounts = field(default_factory=ImportCounts)
+    organisations: ImportCounts = field(default_factory=ImportCounts)
+    participations: ImportCounts = field(default_factory=ImportCounts)
+    kept: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return any(
+            c.created or c.updated for c in (self.projects, self.organisations, self.participations)
+        )
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {
+            name: vars(getattr(self, name))
+            for name in ("projects", "organisations", "participations")
+        }
+
+
+@dataclass
+class _Source:
+    """The checked rows chosen for this run, and what is derived from them."""
+
+    projects: dict[str, ProjectRow]
+    project_ecosystems: dict[str, set[str]]
+    organisations: dict[str, OrganisationRow]
+    organisation_ecosystems: dict[str, list[str]]
+    organisation_keywords: dict[str, list[str]]
+    participations: dict[tuple[str, str], str]  # (project id, PIC) → role
+
+
+def _progress(iterable: Iterable[Any], desc: str, show: bool, total: int | None = None) -> tqdm:
+    return tqdm(
+        iterable,
+        desc=desc,
+        total=total,
+        unit=" rows",
+        file=sys.stderr,
+        disable=not show,
+        dynamic_ncols=True,
+    )
+
+
+def _stderr(message: str) -> None:
+    sys.stderr.write(message + "\n")
+
+
+def _read_source(
+    directory: Path,
+    *,
+    clusters_only: bool,
+    limit: int | None,
+    known_countries: Collection[str],
+    ecosystem_order: dict[str, int],
+    result: DemoDataResult,
+    report: Callable[[str], None],
+    show: bool,
+) -> _Source:
+    reviewed = reviewed_cluster_kinds(directory / REVIEWED_CLUSTERS_FILE)
+
+    projects: dict[str, ProjectRow] = {}
+    for line, row in _progress(read_csv_rows(directory / PROJECTS_FILE), "projects", show):
+        try:
+            project = project_row_clean(row)
+            if project.id in projects:
+                raise RowError(f"project {project.id} appears twice")
+        except RowError as error:
+            report(f"{PROJECTS_FILE} line {line}: {error}; skipped")
+            result.projects.skipped += 1
+            continue
+        projects[project.id] = project
+    ecosystems = {
+        project.id: project_ecosystems(
+            topic_code=project.topic_code,
+            legal_basis=project.legal_basis,
+            title=project.title,
+            keywords=project.keywords,
+            topic_title=project.topic_title,
+        )
+        for project in projects.values()
+    }
+
+    organisations: dict[str, OrganisationRow] = {}
+    broken_pics: set[str] = set()
+    unselected_pics: set[str] = set()
+    rows = read_csv_rows(directory / ORGANISATIONS_FILE)
+    for index, (line, row) in enumerate(_progress(rows, "organisations", show)):
+        pic = _text(row, "organisation_id")
+        is_cluster = reviewed.get(pic) is not None
+        if (clusters_only and not is_cluster) or (
+            limit is not None and index >= limit and not is_cluster
+        ):
+            unselected_pics.add(pic)
+            continue
+        try:
+            organisation = organisation_row_clean(
+                row, known_countries=known_countries, reviewed_kind=reviewed.get(pic)
+            )
+            if organisation.pic in organisations:
+                raise RowError(f"organisation {pic} appears twice")
+        except RowError as error:
+            report(f"{ORGANISATIONS_FILE} line {line}: {error}; skipped")
+            result.organisations.skipped += 1
+            broken_pics.add(pic)
+            continue
+        organisations[organisation.pic] = organisation
+
+    # Each chosen organisation's participations all count for its ecosystems and keywords, so
+    # --limit and --clusters-only derive the same values as a full run.
+    roles: dict[tuple[str, str], str] = {}
+    rows = read_csv_rows(directory / PARTICIPATIONS_FILE)
+    for line, row in _progress(rows, "participations", show):
+        try:
+            participation = participation_row_clean(row)
+            pic, project_id = participation.pic, participation.project_id
+            if pic in unselected_pics and pic not in organisations:
+                continue  # not asked for in this run
+            if pic in broken_pics:
+                raise RowError(f"organisation {pic} was skipped")
+            if pic not in organisations:
+                raise RowError(f"unknown organisation {pic}")
+            if project_id not in projects:
+                raise RowError(f"unknown or skipped project {project_id}")
+        except RowError as error:
+            report(f"{PARTICIPATIONS_FILE} line {line}: {error}; skipped")
+            result.participations.skipped += 1
+            continue
+        key = (project_id, pic)
+        previous = roles.get(key)
+        if previous is None or ROLE_RANK.get(participation.role, 9) < ROLE_RANK.get(previous, 9):
+            roles[key] = participation.role
+
+    projects_of: dict[str, list[str]] = defaultdict(list)
+    for project_id, pic in sorted(roles):
+        projects_of[pic].append(project_id)
+    if clusters_only or limit is not None:
+        chosen = {project_id for project_id, _pic in roles}
+        projects = {pid: project for pid, project in projects.items() if pid in chosen}
+    return _Source(
+        projects=projects,
+        project_ecosystems={pid: ecosystems[pid] for pid in projects},
+        organisations=organisations,
+        organisation_ecosystems={
+            pic: organisation_ecosystems(
+                [ecosystems[p] for p in projects_of[pic]], order=ecosystem_order
+            )
+            for pic in organisations
+        },
+        organisation_keywords={
+            pic: organisation_keywords([projects[p].keywords for p in projects_of[pic]])
+            for pic in organisations
+        },
+        participations=roles,
+    )
+
+
+def _batches(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _bulk_create(
+    model: type[models.Model],
+    objs: list[models.Model],
+    *,
+    desc: str,
+    show: bool,
+    batch_size: int = 1000,
+) -> None:
+    with _progress(None, desc, show and bool(objs), total=len(objs)) as bar:
+        for batch in _batches(objs, batch_size):
+            model.objects.bulk_create(batch, batch_size=batch_size)
+            bar.update(len(batch))
+
+
+def _sync_links(
+    *,
+    through: type[models.Model],
+    owner_field: str,
+    wanted: dict[Any, set[int]],
+    show: bool,
+    desc: str,
+) -> set[Any]:
+    """Make the ecosystem links of the owners in ``wanted`` exactly these; return changed owners."""
+    existing: dict[Any, dict[int, int]] = defaultdict(dict)
+    rows = through.objects.values_list("id", owner_field, "industrialecosystem_id")
+    for link_id, owner, ecosystem in rows:
+        if owner in wanted:
+            existing[owner][ecosystem] = link_id
+    to_add = []
+    to_remove = []
+    changed = set()
+    for owner, ecosystem_ids in wanted.items():
+        have = existing.get(owner, {})
+        for ecosystem in ecosystem_ids - have.keys():
+            to_add.append(through(**{owner_field: owner, "industrialecosystem_id": ecosystem}))
+            changed.add(owner)
+        for ecosystem, link_id in have.items():
+            if ecosystem not in ecosystem_ids:
+                to_remove.append(link_id)
+                changed.add(owner)
+    _bulk_create(through, to_add, desc=desc, show=show)
+    for batch in _batches(to_remove, 500):
+        through.objects.filter(id__in=batch).delete()
+    return changed
+
+
+_PROJECT_FIELDS = [
+    "acronym",
+    "title",
+    "start_date",
+    "end_date",
+    "topic_code",
+    "legal_basis",
+    "keywords",
+]
+
+
+def _write_projects(
+    source: _Source, ecosystem_ids: dict[str, int], counts: ImportCounts, show: bool
+) -> None:
+    existing = {pid: values for pid, *values in Project.objects.values_list("id", *_PROJECT_FIELDS)}
+    to_create, to_update = [], []
+    for pid, row in source.projects.items():
+        values = [
+            row.acronym,
+            row.title,
+            row.start_date,
+            row.end_date,
+            row.topic_code,
+            row.legal_basis,
+            list(row.keywords),
+        ]
+        if pid not in existing:
+            to_create.append(Project(id=pid, **dict(zip(_PROJECT_FIELDS, values, strict=True))))
+        elif existing[pid] != values:
+            to_update.append(Project(id=pid, **dict(zip(_PROJECT_FIELDS, values, strict=True))))
+    _bulk_create(Project, to_create, desc="writing projects", show=show)
+    Project.objects.bulk_update(to_update, _PROJECT_FIELDS, batch_size=500)
+    wanted = {
+        pid: {ecosystem_ids[name] for name in source.project_ecosystems[pid]}
+        for pid in source.projects
+    }
+    relinked = _sync_links(
+        through=Project.ecosystems.through,
+        owner_field="project_id",
+        wanted=wanted,
+        show=show,
+        desc="linking project ecosystems",
+    )
+    new = {project.id for project in to_create}
+    updated = {project.id for project in to_update} | (relinked - new)
+    counts.created += len(new)
+    counts.updated += len(updated)
+    counts.unchanged += len(source.projects) - len(new) - len(updated)
+
+
+_ORGANISATION_FIELDS = [
+    "kind",
+    "name",
+    "acronym",
+    "slug",
+    "website",
+    "country_id",
+    "nuts_region_id",
+    "city",
+    "latitude",
+    "longitude",
+    "keywords",
+]
+
+
+def organisation_nuts_code(row: OrganisationRow) -> str | None:
+    """Return the NUTS 2024 code for an imported organisation, or None.
+
+    In order: the CORDIS code when it is a NUTS 2024 code of the organisation's country; else the
+    level-3 region at its coordinates (CORDIS codes are NUTS 2021, some changed; seven Belgian
+    organisations carry the Dutch "NL415"); else the longest prefix of the code that is a region
+    (the parent). A region in another country than the organisation's is never used.
+    """
+    region = nuts_region_for_code(row.nuts_code) if row.nuts_code else None
+    if region is not None and region.code == row.nuts_code and region.country_id == row.country:
+        return region.code
+    if row.latitude is not None and row.longitude is not None:
+        code = nuts_code_for_point(latitude=row.latitude, longitude=row.longitude)
+        point_region = nuts_region_for_code(code) if code else None
+        if point_region is not None and point_region.country_id == row.country:
+            return point_region.code
+    if region is not None and region.country_id == row.country:
+        return region.code
+    return None
+
+
+def _organisation_values(row: OrganisationRow, keywords: list[str]) -> dict[str, Any]:
+    return {
+        "kind": row.kind,
+        "name": row.name,
+        "acronym": row.acronym,
+        "slug": slugify(row.name)[:80] or "organisation",
+        "website": row.website,
+        "country_id": row.country,
+        "nuts_region_id": organisation_nuts_code(row),
+        "city": row.city,
+        "latitude": row.latitude,
+        "longitude": row.longitude,
+        "keywords": keywords,
+    }
+
+
+def _write_organisations(
+    source: _Source, ecosystem_ids: dict[str, int], result: DemoDataResult, show: bool
+) -> dict[str, int]:
+    """Create and update the profiles; return {PIC: organisation id} of all imported PICs."""
+    counts = result.organisations
+    claimed = set(Membership.objects.values_list("organisation_id", flat=True))
+    existing = {}
+    rows = Organisation.objects.filter(cordis_pic__isnull=False).values_list(
+        "cordis_pic", "id", "source", *_ORGANISATION_FIELDS
+    )
+    for pic, pk, source_name, *values in rows:
+        existing[pic] = (pk, source_name, dict(zip(_ORGANISATION_FIELDS, values, strict=True)))
+    now = timezone.now()
+    to_create, to_update, kept = [], [], set()
+    changed_fields: set[str] = set()
+    for pic, row in _progress(
+        source.organisations.items(),
+        "comparing organisations",
+        show,
+        total=len(source.organisations),
+    ):
+        values = _organisation_values(row, source.organisation_keywords[pic])
+        if pic not in existing:
+            to_create.append(
+                Organisation(
+                    **values,
+                    cordis_pic=pic,
+                    source=Source.CORDIS,
+                    status=ModerationStatus.PUBLISHED,
+                    published_at=now,
+                    submitted_at=now,
+                )
+            )
+            continue
+        pk, source_name, stored = existing[pic]
+        if source_name != Source.CORDIS or pk in claimed:
+            kept.add(pk)
+            continue
+        changed = [name for name, value in values.items() if stored[name] != value]
+        if changed:
+            changed_fields.update(changed)
+            to_update.append(Organisation(id=pk, updated_at=now, **values))
+    _bulk_create(Organisation, to_create, desc="writing organisations", show=show, batch_size=500)
+    if to_update:
+        Organisation.objects.bulk_update(
+            to_update, [*sorted(changed_fields), "updated_at"], batch_size=500
+        )
+    ids = {
+        pic: pk
+        for pic, pk in Organisation.objects.filter(cordis_pic__isnull=False).values_list(
+            "cordis_pic", "id"
+        )
+        if pic in source.organisations
+    }
+    wanted = {
+        ids[pic]: {ecosystem_ids[name] for name in source.organisation_ecosystems[pic]}
+        for pic in source.organisations
+        if ids[pic] not in kept
+    }
+    relinked = _sync_links(
+        through=Organisation.ecosystems.through,
+        owner_field="organisation_id",
+        wanted=wanted,
+        show=show,
+        desc="linking organisation ecosystems",
+    )
+    new = {ids[organisation.cordis_pic] for organisation in to_create}
+    updated = {organisation.id for organisation in to_update} | (relinked - new)
+    counts.created += len(new)
+    counts.updated += len(updated)
+    counts.unchanged += len(source.organisations) - len(new) - len(updated)
+    result.kept = len(kept)
+    return ids
+
+
+def _write_participations(
+    source: _Source, organisation_ids: dict[str, int], counts: ImportCounts, show: bool
+) -> None:
+    existing = {
+        (project_id, organisation_id): (pk, role)
+        for pk, project_id, organisation_id, role in Participation.objects.values_list(
+            "id", "project_id", "organisation_id", "role"
+        )
+    }
+    to_create, to_update = [], []
+    for (project_id, pic), role in source.participations.items():
+        key = (project_id, organisation_ids[pic])
+        if key not in existing:
+            to_create.append(Participation(project_id=key[0], organisation_id=key[1], role=role))
+        elif existing[key][1] != role:
+            to_update.append(Participation(id=existing[key][0], role=role))
+    _bulk_create(
+        Participation, to_create, desc="writing participations", show=show, batch_size=2000
+    )
+    Participation.objects.bulk_update(to_update, ["role"], batch_size=500)
+    counts.created += len(to_create)
+    counts.updated += len(to_update)
+    counts.unchanged += len(source.participations) - len(to_create) - len(to_update)
+
+
+def demo_data_import(
+    *,
+    directory: Path,
+    clusters_only: bool = False,
+    limit: int | None = None,
+    report: Callable[[str], None] = _stderr,
+    show_progress: bool = False,
+) -> DemoDataResult:
+    """Import the CORDIS projects, organisations and participations in ``directory``.
+
+    ``clusters_only``: only the reviewed cluster organisations and networks, their projects and
+    their participations. ``limit``: the first ``limit`` organisation rows plus all clusters,
+    their projects and participations. Broken rows go to ``report`` and are skipped.
+    """
+    result = DemoDataResult()
+    ecosystems = dict(IndustrialEcosystem.objects.values_list("name", "id"))
+    missing = sorted({name for name, _pattern in _KEYWORD_RULES} - ecosystems.keys())
+    if missing:
+        raise ValidationError(
+            f"Load the taxonomies first (manage.py load_taxonomies); "
+            f"missing ecosystems: {', '.join(missing)}"
+        )
+    source = _read_source(
+        Path(directory),
+        clusters_only=clusters_only,
+        limit=limit,
+        known_countries=set(Country.objects.values_list("code", flat=True)),
+        ecosystem_order=ecosystems,
+        result=result,
+        report=report,
+        show=show_progress,
+    )
+    with transaction.atomic():
+        _write_projects(source, ecosystems, result.projects, show_progress)
+        organisation_ids = _write_organisations(source, ecosystems, result, show_progress)
+        _write_participations(source, organisation_ids, result.participations, show_progress)
+        if result.changed:
+            audit_log(
+                actor=None,
+                action="organisations.demo_data.imported",
+                data={**result.as_dict(), "clusters_only": clusters_only, "limit": limit},
+            )
+    return result
