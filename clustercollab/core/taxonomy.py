@@ -117,9 +117,24 @@ def _country_translations(language: str) -> gettext_module.NullTranslations:
     )
 
 
+@lru_cache(maxsize=1)
+def _common_names() -> dict[str, str]:
+    return {
+        country.alpha_2: country.common_name
+        for country in pycountry.countries
+        if getattr(country, "common_name", None)
+    }
+
+
 def country_name(code: str, english_name: str, language: str | None) -> str:
-    """Return a country's name in ``language`` (pycountry's catalogues), or its English name."""
+    """Return a country's name as people say it in ``language``.
+
+    pycountry's catalogues translate the ISO name ("Korea, Republic of"); English readers get
+    the common name ("South Korea"), and so does any language whose catalogue lacks the name.
+    """
     language = (language or "en").split("-")[0]
+    common = _common_names().get(code, english_name)
     if language == "en":
-        return english_name
-    return _country_translations(language).gettext(english_name)
+        return common
+    translated = _country_translations(language).gettext(english_name)
+    return common if translated == english_name else translated

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from clustercollab.organisations import services
 from clustercollab.organisations.models import (
@@ -37,7 +38,10 @@ def _moderate(
                 request, f"{organisation}: {' '.join(error.messages)}", messages.WARNING
             )
     if done:
-        modeladmin.message_user(request, _("%(n)d profiles updated.") % {"n": done})
+        modeladmin.message_user(
+            request,
+            ngettext("%(n)d profile updated.", "%(n)d profiles updated.", done) % {"n": done},
+        )
 
 
 @admin.action(description=_("Publish the selected submitted profiles"))

@@ -172,6 +172,9 @@ class Organisation(TimeStampedModel, ModeratedModel):
             models.Index(fields=["status", "kind"]),
             models.Index(fields=["status", "submitted_at"]),
             models.Index(fields=["country", "status"]),
+            # The home page's "latest profiles" and "latest clusters" lists; with the id in the
+            # index, profiles imported at the same moment need no sort of all of them.
+            models.Index(fields=["status", "-published_at", "-id"], name="org_latest_published"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,8 @@ from clustercollab.organisations.models import (
     Organisation,
     Role,
 )
+
+HOME_COUNTS_CACHE_KEY = "organisations:home-counts"
 
 # Validation criteria for cluster organisations (waived for programme-recognised clusters).
 MIN_MEMBERS = 15
@@ -273,18 +276,17 @@ def edited_published_profiles() -> QuerySet[Organisation]:
 
 
 def home_page_figures() -> dict:
-    """Return the live counts and latest profiles for the home page."""
+    """Return the live counts (cached for a minute) and the latest profiles for the home page."""
     published = Organisation.objects.published()
-    counts = published.aggregate(
-        clusters=Count("pk", filter=Q(kind__in=CLUSTER_KINDS)),
-        organisations=Count("pk"),
-        countries=Count("country", distinct=True),
-    )
-    latest = (
-        published.select_related("country")
-        .prefetch_related(Prefetch("ecosystems"))
-        .order_by("-published_at", "-pk")[:6]
-    )
+    counts = cache.get(HOME_COUNTS_CACHE_KEY)
+    if counts is None:
+        counts = published.aggregate(
+            clusters=Count("pk", filter=Q(kind__in=CLUSTER_KINDS)),
+            organisations=Count("pk"),
+            countries=Count("country", distinct=True),
+        )
+        cache.set(HOME_COUNTS_CACHE_KEY, counts, timeout=60)
+    latest = published.select_related("country").order_by("-published_at", "-pk")[:6]
     latest_clusters = (
         published.clusters().select_related("country").order_by("-published_at", "-pk")[:6]
     )

@@ -184,3 +184,12 @@ def test_it_caches_lookups_until_cleared(fresh_nuts_cache, django_assert_num_que
     geo.clear_nuts_cache()
     with django_assert_num_queries(2):
         geo.nuts_region_for_code("FI1B1")
+
+
+def test_country_names_are_the_ones_people_use():
+    from clustercollab.core.taxonomy import country_name
+
+    assert country_name("KR", "Korea, Republic of", "en") == "South Korea"
+    assert country_name("DE", "Germany", "fi") == "Saksa"
+    assert country_name("FR", "France", "de") == "Frankreich"
+    assert country_name("FI", "Finland", "en") == "Finland"

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from clustercollab.core.models import AuditLogEntry
-from clustercollab.organisations.importers import (
+from clustercollab.organisations.importers.derivation import (
     AGRI_FOOD,
     DIGITAL,
     EII,
@@ -19,13 +19,15 @@ from clustercollab.organisations.importers import (
     MOBILITY,
     RENEWABLES,
     TEXTILES,
+    organisation_ecosystems,
+    organisation_keywords,
+    project_ecosystems,
+)
+from clustercollab.organisations.importers.rows import (
     RowError,
     coordinates_clean,
     keywords_split,
-    organisation_ecosystems,
-    organisation_keywords,
     organisation_row_clean,
-    project_ecosystems,
     project_row_clean,
     website_clean,
 )

@@ -123,7 +123,7 @@ def test_editing_a_published_profile_keeps_it_public_and_lists_the_change(client
 
     client.force_login(moderator)
     queue = client.get(reverse("organisations:moderation_queue")).content.decode()
-    assert organisation.name in queue and "seeks" in queue
+    assert organisation.name in queue and "what we seek" in queue
     client.post(
         reverse("organisations:moderation_review", args=[organisation.pk]),
         {"action": "changes_reviewed"},

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from clustercollab.organisations.importers import CORDIS_DIR, demo_data_import
+from clustercollab.organisations.importers.cordis import CORDIS_DIR, demo_data_import
 
 
 class Command(BaseCommand):
