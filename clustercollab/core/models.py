@@ -148,3 +148,20 @@ class AuditLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+
+class DataImport(models.Model):
+    """One completed run of a data import, with a fingerprint of its inputs and code."""
+
+    name = models.CharField(max_length=50, db_index=True)
+    fingerprint = models.CharField(max_length=64)
+    finished_at = models.DateTimeField(auto_now_add=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-finished_at", "-id"]
+        verbose_name = _("data import")
+        verbose_name_plural = _("data imports")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.finished_at:%Y-%m-%d %H:%M}"

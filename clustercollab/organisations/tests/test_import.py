@@ -445,3 +445,29 @@ def test_it_keeps_the_most_frequent_keywords_nicely_cased():
     assert organisation_keywords(projects)[:3] == ["Circular economy", "AI", "LCA"]
     many = [[f"keyword {n}" for n in range(15)]]
     assert organisation_keywords(many) == [f"keyword {n}" for n in range(10)]
+
+
+@pytest.mark.django_db
+def test_if_changed_skips_an_import_whose_inputs_are_unchanged(data_dir, tmp_path):
+    import shutil
+
+    from clustercollab.core.models import DataImport
+
+    own_dir = tmp_path / "cordis"
+    shutil.copytree(data_dir, own_dir)
+    out, _err = _import(own_dir, "--if-changed")
+    assert "14 created" in out
+    assert DataImport.objects.count() == 1
+
+    out, _err = _import(own_dir, "--if-changed")
+    assert "nothing to do" in out
+    assert DataImport.objects.count() == 1
+
+    # A changed input file runs the import again; so does an emptied database.
+    reviewed = own_dir / "cluster_organisations_reviewed.csv"
+    reviewed.write_text(reviewed.read_text() + "\n")
+    out, _err = _import(own_dir, "--if-changed")
+    assert "nothing to do" not in out and "14 unchanged" in out
+    Organisation.objects.all().delete()
+    out, _err = _import(own_dir, "--if-changed")
+    assert "14 created" in out

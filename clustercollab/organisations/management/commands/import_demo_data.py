@@ -8,6 +8,12 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from clustercollab.organisations.importers.cordis import CORDIS_DIR, demo_data_import
+from clustercollab.organisations.importers.fingerprint import (
+    demo_data_fingerprint,
+    demo_data_import_record,
+    last_demo_data_import,
+)
+from clustercollab.organisations.models import Organisation, Source
 
 
 class Command(BaseCommand):
@@ -40,6 +46,12 @@ class Command(BaseCommand):
             "participations.csv.gz and cluster_organisations_reviewed.csv "
             f"(default: SHARED_DATA_DIR/{CORDIS_DIR}).",
         )
+        parser.add_argument(
+            "--if-changed",
+            action="store_true",
+            help="Skip the import when the files, the importer and the options are the same as "
+            "in the last completed import into this database.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         directory = options["data_dir"] or Path(settings.SHARED_DATA_DIR) / CORDIS_DIR
@@ -48,6 +60,19 @@ class Command(BaseCommand):
         if options["limit"] is not None and options["limit"] < 0:
             raise CommandError("--limit must be 0 or more.")
         verbosity = options["verbosity"]
+        fingerprint = demo_data_fingerprint(
+            directory=directory,
+            options={"clusters_only": options["clusters_only"], "limit": options["limit"]},
+        )
+        if options["if_changed"]:
+            previous = last_demo_data_import(fingerprint)
+            if previous and Organisation.objects.filter(source=Source.CORDIS).exists():
+                if verbosity > 0:
+                    when = previous.finished_at.strftime("%Y-%m-%d %H:%M")
+                    self.stdout.write(
+                        f"Demo data unchanged since the import of {when} UTC; nothing to do."
+                    )
+                return
         try:
             result = demo_data_import(
                 directory=directory,
@@ -60,6 +85,13 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
+        demo_data_import_record(
+            fingerprint=fingerprint,
+            summary={
+                name: str(getattr(result, name))
+                for name in ("projects", "organisations", "participations")
+            },
+        )
         if verbosity > 0:
             for name in ("projects", "organisations", "participations"):
                 self.stdout.write(f"{name}: {getattr(result, name)}")
