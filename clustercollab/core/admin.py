@@ -3,6 +3,7 @@ from django.contrib import admin
 from clustercollab.core.models import (
     AuditLogEntry,
     Country,
+    DataImport,
     EmergingIndustry,
     IndustrialEcosystem,
     NaceActivity,
@@ -61,4 +62,14 @@ class AuditLogEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(DataImport)
+class DataImportAdmin(admin.ModelAdmin):
+    list_display = ["name", "finished_at", "summary"]
+    list_filter = ["name"]
+    readonly_fields = ["name", "fingerprint", "finished_at", "summary"]
+
+    def has_add_permission(self, request: object) -> bool:
         return False

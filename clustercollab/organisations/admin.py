@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -84,6 +85,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     ]
     inlines = [MembershipInline]
     actions = [publish, archive]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     date_hierarchy = "created_at"
 
     @admin.display(description=_("Moderation"))
