@@ -1,6 +1,10 @@
+import unicodedata
+from collections.abc import Iterator
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from clustercollab.core.models import Country, NutsRegion
@@ -14,20 +18,42 @@ from clustercollab.organisations.models import (
 )
 
 
+def _sort_key(text: str) -> str:
+    # "Österreich" sorts with the Os, "Île" with the Is, whatever the interface language.
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
+class CountriesInLocalOrder(ModelChoiceIterator):
+    """Countries by their name in the reader's language, in that language's order."""
+
+    def __iter__(self) -> Iterator:
+        choices = list(super().__iter__())
+        empty = choices[:1] if self.field.empty_label is not None else []
+        named = sorted(choices[len(empty) :], key=lambda choice: _sort_key(str(choice[1])))
+        return iter(empty + named)
+
+
 class CountryChoiceField(forms.ModelChoiceField):
+    iterator = CountriesInLocalOrder
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("queryset", Country.objects.all())
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Country) -> str:
         return obj.local_name
 
 
-def _countries() -> "forms.models.QuerySet":
-    return Country.objects.order_by("name")
+class CountriesChoiceField(forms.ModelMultipleChoiceField):
+    iterator = CountriesInLocalOrder
+
+    def label_from_instance(self, obj: Country) -> str:
+        return obj.local_name
 
 
 class OrganisationCreateForm(forms.Form):
     # Country first: it decides which of the following questions apply (NUTS regions, EU rules).
-    country = CountryChoiceField(
-        label=_("Country"), queryset=_countries(), empty_label=_("Choose the country")
-    )
+    country = CountryChoiceField(label=_("Country"), empty_label=_("Choose the country"))
     kind = forms.ChoiceField(label=_("Kind of organisation"), choices=OrganisationKind.choices)
     name = forms.CharField(label=_("Name of the organisation"), max_length=250)
 
@@ -78,7 +104,13 @@ class OrganisationForm(forms.ModelForm):
         choices=settings.PROFILE_LANGUAGES,
         widget=forms.CheckboxSelectMultiple,
     )
-    country = CountryChoiceField(label=_("Country"), queryset=_countries())
+    country = CountryChoiceField(label=_("Country"))
+    target_countries = CountriesChoiceField(
+        label=_("Target countries"),
+        queryset=Country.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
     website = forms.URLField(
         label=_("Website"), required=False, max_length=300, assume_scheme="https"
     )
@@ -126,7 +158,6 @@ class OrganisationForm(forms.ModelForm):
             "ecosystems": forms.CheckboxSelectMultiple,
             "emerging_industries": forms.CheckboxSelectMultiple,
             "nace_activities": forms.SelectMultiple(attrs={"size": 8}),
-            "target_countries": forms.SelectMultiple(attrs={"size": 8}),
             "latitude": forms.NumberInput(attrs={"step": "any"}),
             "longitude": forms.NumberInput(attrs={"step": "any"}),
             "logo": forms.ClearableFileInput(
@@ -157,7 +188,6 @@ class OrganisationForm(forms.ModelForm):
             self.fields["nace_activities"].queryset = self.fields[
                 "nace_activities"
             ].queryset.filter(level__in=["division", "group"])
-        self.fields["target_countries"].queryset = _countries()
 
     def _current_country(self) -> Country | None:
         chosen = self.data.get("country") if self.is_bound else self.initial.get("country")

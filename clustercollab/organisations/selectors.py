@@ -220,18 +220,26 @@ def website_domain(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def possible_duplicates(organisation: Organisation, *, limit: int = 5) -> list[Organisation]:
-    """Return other profiles that may be the same organisation.
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    organisation: Organisation
+    reason: str
 
-    Same country and a similar name (normalised, ratio ≥ 0.85), or the same website domain.
+
+def possible_duplicates(organisation: Organisation, *, limit: int = 5) -> list[PossibleDuplicate]:
+    """Return other profiles that may be the same organisation, each with why it was flagged.
+
+    Same website domain, or the same country and a similar name (normalised, ratio ≥ 0.85) or
+    the same acronym.
     """
     others = Organisation.objects.exclude(pk=organisation.pk).select_related("country")
-    found: dict[int, Organisation] = {}
+    found: dict[int, PossibleDuplicate] = {}
     domain = website_domain(organisation.website) if organisation.website else ""
     if domain:
         for other in others.filter(website__icontains=domain)[:50]:
             if website_domain(other.website) == domain:
-                found[other.pk] = other
+                reason = _("same website domain (%(domain)s)") % {"domain": domain}
+                found[other.pk] = PossibleDuplicate(other, reason)
     name = _normalised_name(organisation.name)
     acronym = organisation.acronym.lower()
     # Only profiles sharing a distinctive word (or the acronym) can reach the similarity bar,
@@ -247,10 +255,16 @@ def possible_duplicates(organisation: Organisation, *, limit: int = 5) -> list[O
             "pk", "name", "acronym", "status", "country", "slug"
         )
         for other in candidates[:500]:
-            similar = difflib.SequenceMatcher(None, name, _normalised_name(other.name)).ratio()
-            same_acronym = bool(acronym) and other.acronym.lower() == acronym
-            if similar >= 0.85 or same_acronym:
-                found.setdefault(other.pk, other)
+            if other.pk in found:
+                continue
+            similarity = difflib.SequenceMatcher(None, name, _normalised_name(other.name)).ratio()
+            if similarity >= 0.85:
+                reason = _("similar name in the same country (%(percent)d%% alike)") % {
+                    "percent": round(similarity * 100)
+                }
+                found[other.pk] = PossibleDuplicate(other, reason)
+            elif acronym and other.acronym.lower() == acronym:
+                found[other.pk] = PossibleDuplicate(other, _("same acronym in the same country"))
             if len(found) >= limit:
                 break
     return list(found.values())[:limit]

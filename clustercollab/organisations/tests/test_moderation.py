@@ -173,6 +173,9 @@ def test_possible_duplicates_by_similar_name_or_same_website_domain():
     same_site = make_organisation(
         name="Completely Different Name", website="http://bio-nk.example.org", country_id="DE"
     )
-    assert set(possible_duplicates(similar)) == {existing}
-    assert existing in possible_duplicates(same_site)
-    assert other_country not in possible_duplicates(similar)
+    flagged = possible_duplicates(similar)
+    assert [d.organisation for d in flagged] == [existing]
+    assert "similar name" in flagged[0].reason
+    by_site = {d.organisation: d.reason for d in possible_duplicates(same_site)}
+    assert by_site[existing] == "same website domain (bio-nk.example.org)"
+    assert other_country not in [d.organisation for d in possible_duplicates(similar)]

@@ -75,3 +75,17 @@ def test_completeness_names_what_is_missing():
     organisation.website = "https://example.org"
     after = completeness(organisation)
     assert "website" not in after.missing and after.percent > before.percent
+
+
+def test_countries_are_listed_by_their_name_in_the_interface_language():
+    from django.utils import translation
+
+    from clustercollab.organisations.forms import OrganisationCreateForm
+
+    with translation.override("de"):
+        labels = [
+            str(label) for _value, label in OrganisationCreateForm().fields["country"].choices
+        ]
+    assert labels[0].startswith("Choose") or labels[0] == "Land auswählen"
+    assert labels.index("Österreich") > labels.index("Norwegen")
+    assert labels.index("Österreich") < labels.index("Polen")
