@@ -52,6 +52,11 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = ["*"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Pages, not static-file hashing, are measured: no collectstatic manifest needed.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     setup_test_environment()
 
     print(f"data directory: {data_dir}; database: {settings.DATABASES['default']['ENGINE']}")
