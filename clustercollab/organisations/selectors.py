@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from clustercollab.core.moderation import ModerationStatus
@@ -81,7 +83,6 @@ def memberships_of_user(user: Any) -> QuerySet[Membership]:
 
 
 def open_invitations_for_email(email: str) -> QuerySet[Invitation]:
-    from django.utils import timezone
 
     return Invitation.objects.filter(
         email__iexact=email,
@@ -316,8 +317,6 @@ class NextStep:
 
 def profile_next_step(organisation: Organisation) -> NextStep | None:
     """Tell a member why their profile is not visible and what to do next."""
-    from django.utils.formats import date_format
-
     status = organisation.status
     S = ModerationStatus
     if status == S.DRAFT:
