@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -83,13 +82,16 @@ def memberships_of_user(user: Any) -> QuerySet[Membership]:
 
 
 def open_invitations_for_email(email: str) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.open()
+        .filter(email__iexact=email)
+        .select_related("organisation", "invited_by")
+    )
 
-    return Invitation.objects.filter(
-        email__iexact=email,
-        accepted_at__isnull=True,
-        revoked_at__isnull=True,
-        expires_at__gt=timezone.now(),
-    ).select_related("organisation", "invited_by")
+
+def unanswered_invitations_of(organisation: Organisation) -> QuerySet[Invitation]:
+    """Return invitations neither accepted nor withdrawn, expired ones included."""
+    return organisation.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
 
 
 def members_of(organisation: Organisation) -> QuerySet[Membership]:

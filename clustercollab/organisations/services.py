@@ -153,13 +153,7 @@ def invitation_create(
     email = email.strip().lower()
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError({"email": _("This person is already a member.")})
-    open_invitation = organisation.invitations.filter(
-        email__iexact=email,
-        accepted_at__isnull=True,
-        revoked_at__isnull=True,
-        expires_at__gt=timezone.now(),
-    ).first()
-    if open_invitation is not None:
+    if organisation.invitations.open().filter(email__iexact=email).exists():
         raise ValidationError({"email": _("This person has already been invited.")})
     invitation = Invitation(organisation=organisation, email=email, role=role, invited_by=actor)
     invitation.full_clean()
@@ -216,17 +210,23 @@ def invitation_accept(*, invitation: Invitation, user: Any) -> Membership:
     return membership
 
 
-def _lock_admins(organisation: Organisation) -> int:
-    """Lock the organisation's admin memberships and return how many there are.
+def _ensure_another_admin(membership: Membership) -> None:
+    """Refuse to demote or remove the organisation's last admin.
 
-    Locking makes two concurrent demotions see each other, so neither can leave no admin.
+    The admin memberships are locked, so two concurrent demotions see each other and neither
+    can leave the organisation without an admin.
     """
-    admins = list(
+    if membership.role != Role.ADMIN:
+        return
+    admins = (
         Membership.objects.select_for_update()
-        .filter(organisation=organisation, role=Role.ADMIN)
+        .filter(organisation=membership.organisation_id, role=Role.ADMIN)
         .values_list("pk", flat=True)
     )
-    return len(admins)
+    if len(admins) <= 1:
+        raise ValidationError(
+            _("An organisation must keep at least one admin. Make someone else an admin first.")
+        )
 
 
 @transaction.atomic
@@ -237,10 +237,7 @@ def membership_change_role(*, membership: Membership, actor: Any, role: str) -> 
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.role == role:
         return membership
-    if membership.role == Role.ADMIN and _lock_admins(membership.organisation) <= 1:
-        raise ValidationError(
-            _("An organisation must keep at least one admin. Make someone else an admin first.")
-        )
+    _ensure_another_admin(membership)
     previous = membership.role
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
@@ -259,10 +256,7 @@ def membership_remove(*, membership: Membership, actor: Any) -> None:
     if membership.user_id != actor.pk:
         _require_admin(membership.organisation, actor)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if membership.role == Role.ADMIN and _lock_admins(membership.organisation) <= 1:
-        raise ValidationError(
-            _("An organisation must keep at least one admin. Make someone else an admin first.")
-        )
+    _ensure_another_admin(membership)
     audit_log(
         actor=actor,
         action="organisations.membership.removed",

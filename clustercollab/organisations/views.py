@@ -160,7 +160,7 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
                     _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
                 )
                 return redirect("organisations:members", pk=pk)
-    invitations = organisation.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+    invitations = selectors.unanswered_invitations_of(organisation)
     return render(
         request,
         "organisations/members.html",
@@ -284,7 +284,7 @@ def moderation_review(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("organisations:moderation_queue")
         if form.is_valid():
             try:
-                services.organisation_moderate(
+                moderated = services.organisation_moderate(
                     organisation=organisation,
                     actor=request.user,
                     transition=form.cleaned_data["action"],
@@ -297,8 +297,8 @@ def moderation_review(request: HttpRequest, pk: int) -> HttpResponse:
                     request,
                     _("Done: %(name)s is now “%(status)s”.")
                     % {
-                        "name": organisation.name,
-                        "status": Organisation.objects.get(pk=pk).get_status_display(),
+                        "name": moderated.name,
+                        "status": moderated.get_status_display(),
                     },
                 )
                 return redirect("organisations:moderation_queue")
