@@ -33,9 +33,18 @@ fmt: venv
 migrations-check: venv
 	$(PY) manage.py makemigrations --check --dry-run
 
+# The project catalogue (clustercollab/locale) holds core, accounts, organisations and the shared
+# templates; an app with its own locale/ directory keeps its own catalogue.
+APP_CATALOGUES := $(patsubst %/locale,%,$(wildcard clustercollab/*/locale))
+MAKEMESSAGES := makemessages -l de -l fi -l fr --no-obsolete
+
 messages: venv
 	mkdir -p clustercollab/locale
-	$(PY) manage.py makemessages -l de -l fi -l fr --ignore=.venv --ignore=var --ignore=node_modules
+	$(PY) manage.py $(MAKEMESSAGES) --ignore=.venv --ignore=var --ignore=node_modules \
+		$(foreach app,$(APP_CATALOGUES),--ignore=$(app))
+	for app in $(APP_CATALOGUES); do \
+		(cd $$app && $(abspath $(PY)) $(CURDIR)/manage.py $(MAKEMESSAGES)) || exit 1; \
+	done
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=var --ignore=node_modules
 
 bench: venv

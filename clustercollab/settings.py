@@ -199,7 +199,18 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "clustercollab" / "static"]
+# Front-end libraries come from npm (package.json; bin/run, bin/test and .ci/run run `npm ci`)
+# and are served under static/vendor/<name>/.
+NODE_MODULES = BASE_DIR / "node_modules"
+VENDOR_STATIC = {
+    "leaflet": NODE_MODULES / "leaflet" / "dist",
+    "leaflet.markercluster": NODE_MODULES / "leaflet.markercluster" / "dist",
+    "cytoscape": NODE_MODULES / "cytoscape" / "dist",
+    "chart.js": NODE_MODULES / "chart.js" / "dist",
+}
+STATICFILES_DIRS = [BASE_DIR / "clustercollab" / "static"] + [
+    (f"vendor/{name}", path) for name, path in VENDOR_STATIC.items()
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,5 +1,9 @@
 """The German, Finnish and French catalogues are complete, compiled and used by the site.
 
+There is the project catalogue (clustercollab/locale: templates and code of core, accounts and
+organisations) and one per app that keeps its own (clustercollab/<app>/locale); every one of them
+is checked.
+
 Only the standard library reads the catalogues here (a tiny .po parser and gettext for the
 .mo files); msgfmt is used as a second opinion where it is installed.
 """
@@ -20,7 +24,13 @@ from django.utils import translation
 from clustercollab.core.models import IndustrialEcosystem
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
+APP_LOCALE_DIRS = sorted(Path(settings.BASE_DIR, "clustercollab").glob("*/locale"))
 LANGUAGES = ["de", "fi", "fr"]
+CATALOGUES = [
+    pytest.param(locale_dir, language, id=f"{locale_dir.parent.name}-{language}")
+    for locale_dir in [LOCALE_DIR, *APP_LOCALE_DIRS]
+    for language in LANGUAGES
+]
 PLURAL_FORMS = {
     "de": "nplurals=2; plural=(n != 1);",
     "fi": "nplurals=2; plural=(n != 1);",
@@ -122,20 +132,23 @@ def _placeholders(text: str) -> list[str]:
     return sorted(PLACEHOLDER.findall(text))
 
 
-def _po_path(language: str) -> Path:
-    return LOCALE_DIR / language / "LC_MESSAGES" / "django.po"
+def _po_path(locale_dir: Path, language: str) -> Path:
+    return locale_dir / language / "LC_MESSAGES" / "django.po"
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_catalogue_is_complete_and_not_fuzzy(language):
-    entries = parse_po(_po_path(language))
+@pytest.mark.parametrize(("locale_dir", "language"), CATALOGUES)
+def test_catalogue_is_complete_and_not_fuzzy(locale_dir, language):
+    entries = parse_po(_po_path(locale_dir, language))
     header, messages = entries[0], entries[1:]
     assert header.msgid == ""
     assert "fuzzy" not in header.flags, "the header is still marked fuzzy"
     assert f"Language: {language}\n" in header.msgstr[0]
     assert f"Plural-Forms: {PLURAL_FORMS[language]}\n" in header.msgstr[0]
     assert "Content-Type: text/plain; charset=UTF-8\n" in header.msgstr[0]
-    assert len(messages) > 300
+    if locale_dir == LOCALE_DIR:
+        assert len(messages) > 300
+    else:
+        assert messages, f"{locale_dir} has an empty {language} catalogue"
 
     fuzzy = [e.msgid for e in messages if "fuzzy" in e.flags]
     assert not fuzzy, f"fuzzy entries in {language}: {fuzzy}"
@@ -158,14 +171,14 @@ def test_catalogue_is_complete_and_not_fuzzy(language):
             assert text.count("\n") == source.count("\n"), (e.msgid, text)
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_compiled_catalogue_matches_the_po_file(language):
+@pytest.mark.parametrize(("locale_dir", "language"), CATALOGUES)
+def test_compiled_catalogue_matches_the_po_file(locale_dir, language):
     """The committed .mo holds exactly what the .po says (it was compiled after the last edit).
 
     Compared by content rather than by modification time: a fresh git clone gives both files
     the checkout time, in no guaranteed order.
     """
-    po_path = _po_path(language)
+    po_path = _po_path(locale_dir, language)
     mo_path = po_path.with_suffix(".mo")
     assert mo_path.exists(), f"{mo_path} is missing: run compilemessages"
     with mo_path.open("rb") as handle:
@@ -182,13 +195,14 @@ def test_compiled_catalogue_matches_the_po_file(language):
     assert compiled == expected, f"{mo_path} is stale: run compilemessages"
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_msgfmt_reports_everything_translated(language):
+@pytest.mark.parametrize(("locale_dir", "language"), CATALOGUES)
+def test_msgfmt_reports_everything_translated(locale_dir, language):
     msgfmt = shutil.which("msgfmt")
     if msgfmt is None:
         pytest.skip("gettext's msgfmt is not installed")
+    po_path = _po_path(locale_dir, language)
     result = subprocess.run(
-        [msgfmt, "--check-format", "--statistics", "-o", "/dev/null", str(_po_path(language))],
+        [msgfmt, "--check-format", "--statistics", "-o", "/dev/null", str(po_path)],
         capture_output=True,
         text=True,
         env={"LC_ALL": "C", "PATH": "/usr/bin:/bin"},

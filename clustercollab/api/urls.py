@@ -1,0 +1,12 @@
+"""The REST API's URL map: each app keeps its endpoints in its own api.py."""
+
+from django.urls import include, path
+
+app_name = "api"
+urlpatterns = [
+    path("v1/", include("clustercollab.organisations.api")),
+    path("v1/", include("clustercollab.content.api")),
+    path("v1/", include("clustercollab.partnering.api")),
+    path("v1/", include("clustercollab.matchmaking.api")),
+    path("v1/", include("clustercollab.response.api")),
+]
