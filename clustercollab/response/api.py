@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.urls import include, path
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
@@ -111,7 +112,14 @@ class ForumPostSerializer(serializers.ModelSerializer):
         fields = ["id", "portal", "category", "title", "body", "organisation", "published_at"]
 
 
+class ResponsePagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
 class PortalViewSet(viewsets.ReadOnlyModelViewSet):
+    pagination_class = ResponsePagination
     serializer_class = PortalSerializer
     lookup_field = "slug"
     queryset = ResponsePortal.objects.prefetch_related("categories").order_by("-started_on", "id")
@@ -120,6 +128,7 @@ class PortalViewSet(viewsets.ReadOnlyModelViewSet):
 class ListingViewSet(viewsets.ReadOnlyModelViewSet):
     """Offers and requests. Filters: portal (slug), side, category (id), country, region, status."""
 
+    pagination_class = ResponsePagination
     serializer_class = ListingSerializer
 
     def get_queryset(self) -> QuerySet[SupplyListing]:
@@ -153,6 +162,7 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
 class MatchViewSet(viewsets.ReadOnlyModelViewSet):
     """Matches of the caller's organisations (all matches for staff)."""
 
+    pagination_class = ResponsePagination
     serializer_class = MatchSerializer
     permission_classes = [IsAuthenticated]
 
@@ -163,6 +173,7 @@ class MatchViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ForumPostViewSet(viewsets.ReadOnlyModelViewSet):
+    pagination_class = ResponsePagination
     serializer_class = ForumPostSerializer
     queryset = (
         ForumPost.objects.published()

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clustercollab.core.models import NutsRegion
 from clustercollab.organisations.forms import CountryChoiceField
-from clustercollab.organisations.models import Membership, Organisation, Role
+from clustercollab.organisations.models import Organisation, Role
 from clustercollab.response.models import (
     ForumPost,
     PortalStatus,
@@ -28,6 +28,14 @@ PANDEMIC_CATEGORIES = (
 class OrganisationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Organisation) -> str:
         return obj.name
+
+
+def _preselect_single(field: forms.ModelChoiceField) -> None:
+    """A member of one organisation posts for it without choosing."""
+    choices = list(field.queryset[:2])
+    if len(choices) == 1:
+        field.initial = choices[0].pk
+        field.empty_label = None
 
 
 def _posting_organisations(user: Any) -> Any:
@@ -123,9 +131,11 @@ class ListingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.portal, self.side = portal, side
         self.fields["organisation"].queryset = _posting_organisations(user)
+        _preselect_single(self.fields["organisation"])
         self.fields["category"].queryset = SupplyCategory.objects.filter(portal=portal)
         self.fields["category"].empty_label = _("Choose a category")
-        self.fields["quantity"].min_value = 1
+        # One message for zero and negative numbers alike (clean_quantity), not the generic one.
+        self.fields["quantity"].validators = []
         self.fields["quantity"].widget.attrs["min"] = 1
         if side == Side.OFFER:
             del self.fields["needed_by"]
@@ -188,6 +198,7 @@ class ProposeMatchForm(forms.Form):
     def __init__(self, *args: Any, own_listings: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["own"].queryset = own_listings
+        _preselect_single(self.fields["own"])
         self.fields["own"].label_from_instance = lambda listing: (
             f"{listing.organisation.name}: {listing.remaining} {listing.get_unit_display()} "
             f"{listing.item}"
@@ -211,6 +222,7 @@ class ForumPostForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = _posting_organisations(user)
+        _preselect_single(self.fields["organisation"])
 
 
 class CommentForm(forms.Form):
@@ -221,11 +233,8 @@ class CommentForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            pk__in=Membership.objects.filter(user=user, role__in=[Role.ADMIN, Role.EDITOR]).values(
-                "organisation_id"
-            )
-        ).order_by("name")
+        self.fields["organisation"].queryset = _posting_organisations(user)
+        _preselect_single(self.fields["organisation"])
 
 
 class ForumModerationForm(forms.Form):
