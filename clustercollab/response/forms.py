@@ -39,9 +39,12 @@ def _preselect_single(field: forms.ModelChoiceField) -> None:
 
 
 def _posting_organisations(user: Any) -> Any:
-    return Organisation.objects.filter(
-        memberships__user=user, memberships__role__in=[Role.ADMIN, Role.EDITOR]
-    ).order_by("name")
+    """The published organisations the user may post for (admin or editor)."""
+    return (
+        Organisation.objects.published()
+        .filter(memberships__user=user, memberships__role__in=[Role.ADMIN, Role.EDITOR])
+        .order_by("name")
+    )
 
 
 class PortalForm(forms.ModelForm):

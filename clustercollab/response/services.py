@@ -48,6 +48,15 @@ def _require_member(user: Any, organisation: Organisation) -> None:
         raise PermissionDenied(_("You can only act for organisations you belong to."))
 
 
+def _require_published(organisation: Organisation) -> None:
+    # Offers and requests are public at once, without moderation: only organisations whose
+    # profile staff have validated may post them.
+    if not organisation.is_public:
+        raise ValidationError(
+            _("Only organisations with a validated, published profile can post here.")
+        )
+
+
 def _require_active(portal: ResponsePortal) -> None:
     if not portal.is_active:
         raise ValidationError(_("This response portal is closed: it can be read but not changed."))
@@ -126,6 +135,7 @@ def listing_create(
     *, user: Any, portal: ResponsePortal, organisation: Organisation, side: str, **fields: Any
 ) -> SupplyListing:
     _require_member(user, organisation)
+    _require_published(organisation)
     _require_active(portal)
     listing = SupplyListing(
         portal=portal, organisation=organisation, side=side, created_by=user, **fields

@@ -137,7 +137,9 @@ def listing_create(request: HttpRequest, slug: str, side: str) -> HttpResponse:
         return redirect(portal)
     form = ListingForm(request.POST or None, portal=portal, side=side, user=request.user)
     if not form.fields["organisation"].queryset.exists():
-        messages.error(request, _("Only members of a registered organisation can post here."))
+        messages.error(
+            request, _("Only organisations with a validated, published profile can post here.")
+        )
         return redirect(portal)
     if request.method == "POST" and form.is_valid():
         try:

@@ -304,3 +304,16 @@ def test_a_proposal_with_bad_input_says_why_and_saves_nothing(client, portal):
     page = client.post(url, {"own": "", "quantity": "5"}, follow=True).content.decode()
     assert "This field is required." in page
     assert not request.as_request.exists()
+
+
+def test_only_validated_organisations_post_offers_and_requests(client, portal):
+    from clustercollab.organisations.tests.factories import make_organisation
+
+    admin = make_user()
+    draft = make_organisation(admin=admin, name="Not Yet Validated Cluster")
+    client.force_login(admin)
+    url = reverse("response:listing_create", args=[portal.slug, "offer"])
+    response = client.get(url, follow=True)
+    assert "Only organisations with a validated, published profile" in response.content.decode()
+    response = client.post(url, _listing_form(portal, draft, needed_by=""), follow=True)
+    assert not SupplyListing.objects.exists()
