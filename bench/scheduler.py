@@ -179,9 +179,8 @@ def main() -> None:
 
     started = time.perf_counter()
     cordis = load_cordis()
-    print(
-        f"CORDIS: {len(cordis[0])} organisations in {CLUSTER} ({time.perf_counter() - started:.1f} s)"
-    )
+    seconds = time.perf_counter() - started
+    print(f"CORDIS: {len(cordis[0])} organisations in {CLUSTER} ({seconds:.1f} s)")
     for n in sizes:
         problem = make_problem(n, seed=7 + n, cordis=cordis)
         t = time.perf_counter()
@@ -207,8 +206,9 @@ def main() -> None:
     if args.long:
         long_run = schedule(problem, time_limit=60.0)
         print(
-            f"  60 s:     meetings={len(long_run.assignment)} ratio={long_run.objective / bound:.4f}"
-            f" seconds={long_run.seconds:.2f} violations={len(verify(problem, long_run.assignment))}"
+            f"  60 s:     meetings={len(long_run.assignment)} "
+            f"ratio={long_run.objective / bound:.4f} seconds={long_run.seconds:.2f} "
+            f"violations={len(verify(problem, long_run.assignment))}"
         )
 
     changed_problem, changed = change_requests(problem, 0.05, seed=99)

@@ -67,18 +67,21 @@ def colour(state: State, selection: list[int], deadline: float) -> list[int]:
     return left
 
 
-def refill(state: State, deadline: float, rounds: int = 3) -> None:
+def refill(state: State, deadline: float, bound: float, rounds: int = 3) -> None:
     """Add unscheduled requests, heaviest first, moving or evicting lighter meetings."""
     inst = state.inst
     for _ in range(rounds):
         changed = False
+        scheduled = [inst.w[r] for r in range(inst.R) if state.slot[r] >= 0 and not state.fixed[r]]
+        lightest = min(scheduled, default=0.0)
         for r in sorted(inst.free, key=lambda r: (-inst.w[r], inst.rid[r])):
             if state.slot[r] >= 0:
                 continue
-            if time.perf_counter() > deadline:
+            if state.weight >= bound - 1e-9 or time.perf_counter() > deadline:
                 state.commit()
                 return
-            if state.insert(r, 2, [200]) or state.try_gain(r, [200]):
+            placed = state.room(r) and state.insert(r, 2, [200])
+            if placed or (inst.w[r] > lightest and state.try_gain(r, [200])):
                 changed = True
         state.commit()
         if not changed:
@@ -89,7 +92,7 @@ def polish_gaps(state: State, deadline: float) -> None:
     """Close idle gaps by moving a participant's first or last meeting of a session inwards
     (swapping with a meeting of the target slot when its tables are full); also move
     meetings back to their published slot. A move is kept only when it lowers
-    (total gaps, meetings away from their published slot) lexicographically."""
+    idle slots + MOVE_COST x (meetings away from their published slot)."""
     inst = state.inst
     improved = True
     while improved and time.perf_counter() < deadline:
@@ -119,10 +122,26 @@ def polish_gaps(state: State, deadline: float) -> None:
                         break
         for r in range(inst.R):
             prev = inst.previous[r]
-            if prev >= 0 and state.slot[r] >= 0 and state.slot[r] != prev and not state.fixed[r]:
-                if inst.options[r] >> prev & 1 and _try_move(state, r, prev):
-                    improved = True
+            if (
+                prev >= 0
+                and state.slot[r] >= 0
+                and state.slot[r] != prev
+                and not state.fixed[r]
+                and inst.options[r] >> prev & 1
+                and _try_move(state, r, prev)
+            ):
+                improved = True
     state.commit()
+
+
+# Moving a published meeting costs as much as this many idle slots: once a schedule is out,
+# people are told about every change, so a change must close more gaps than it costs.
+MOVE_COST = 2
+
+
+def _better(gap_change: int, move_change: int) -> bool:
+    total = gap_change + MOVE_COST * move_change
+    return total < 0 or (total == 0 and move_change < 0)
 
 
 def _moves(inst: Instance, r: int, s: int) -> int:
@@ -145,7 +164,7 @@ def _try_move(state: State, r: int, g: int) -> bool:
         state.remove(r)
         state.place(r, g)
         after = inst.gap_of_mask(state.busy[a]) + inst.gap_of_mask(state.busy[b])
-        if (after - before_gaps, _moves(inst, r, g) - before_moves) < (0, 0):
+        if _better(after - before_gaps, _moves(inst, r, g) - before_moves):
             return True
         state.rollback(mark)
         return False
@@ -170,7 +189,7 @@ def _try_move(state: State, r: int, g: int) -> bool:
         state.place(r, g)
         state.place(q, s)
         after = sum(inst.gap_of_mask(state.busy[p]) for p in people)
-        if (after - before, _moves(inst, r, g) + _moves(inst, q, s) - moves_before) < (0, 0):
+        if _better(after - before, _moves(inst, r, g) + _moves(inst, q, s) - moves_before):
             return True
         state.rollback(mark)
     del gbit

@@ -11,8 +11,8 @@ from .problem import Problem, Solution, Unscheduled
 from .state import State
 from .verify import idle_gaps
 
-# Tie-break towards the published schedule in the b-matching: far below any weight difference
-# that matters (relative 1e-6 of the lightest request).
+# Keeping a published meeting is worth 1e-6 of the lightest request's weight in the b-matching:
+# it breaks the many ties towards the published schedule (HiGHS' simplex honours it exactly).
 PREVIOUS_BONUS = 1e-6
 
 
@@ -71,19 +71,20 @@ def schedule(problem: Problem, time_limit: float = 5.0) -> Solution:
     if any(p >= 0 for p in inst.previous):
         lightest = min((w for w in inst.w if w > 0), default=1.0)
         bonus = [lightest * PREVIOUS_BONUS if p >= 0 else 0.0 for p in inst.previous]
-    bound, selection, _optimal = solve_bmatching(inst, time_limit * 0.4, bonus)
+    bound, selection, _optimal = solve_bmatching(inst, time_limit * 0.5, bonus)
     state = State(inst)
     place_locks(state)
-    if not selection:
+    if sum(inst.w[r] for r in selection) < 0.9 * bound:
+        # HiGHS ran out of time with a poor incumbent: fall back to weight order.
         selection = sorted(inst.free, key=lambda r: -inst.w[r])
-    colour(state, selection, started + time_limit * 0.6)
-    refill(state, started + time_limit * 0.75)
+    colour(state, selection, started + time_limit * 0.65)
+    refill(state, started + time_limit * 0.8, bound)
     polish_gaps(state, started + time_limit * 0.85)
     method = "b-matching + colouring + repair"
     try:
         from .polish import cpsat_polish
 
-        if cpsat_polish(state, bound, deadline):
+        if cpsat_polish(state, bound, deadline - 0.05 * time_limit):
             method += " + CP-SAT"
     except ImportError:  # OR-Tools missing: the heuristic result stands
         pass

@@ -112,8 +112,28 @@ class State:
         return best
 
     # -- insertion with ejection chains -----------------------------------------------------
+    def anchored(self, q: int) -> bool:
+        """q sits in its published slot (moving it is a change people are told about)."""
+        return self.inst.previous[q] == self.slot[q]
+
     def insert(self, r: int, depth: int, budget: list[int], avoid: int = 0) -> bool:
-        """Place r, moving other meetings (never dropping them) up to `depth` levels deep."""
+        """Place r, moving other meetings (never dropping them) up to `depth` levels deep;
+        shallow chains first (iterative deepening), so as few meetings move as possible."""
+        return any(self._insert(r, d, budget, avoid) for d in range(depth + 1))
+
+    def _evictee(self, s: int, exclude: set[int]) -> int:
+        """A movable meeting of slot s, preferably one not in its published slot."""
+        members = self.members[s]
+        pool = list(members) if len(members) <= 30 else self.rng.sample(list(members), 30)
+        movable = [q for q in pool if not self.fixed[q] and q not in exclude]
+        free = [q for q in movable if not self.anchored(q)]
+        if free:
+            return self.rng.choice(free)
+        if movable:
+            return self.rng.choice(movable)
+        return -1
+
+    def _insert(self, r: int, depth: int, budget: list[int], avoid: int) -> bool:
         inst = self.inst
         if not self.room(r):
             return False
@@ -126,7 +146,13 @@ class State:
         a, b = inst.ra[r], inst.rb[r]
         candidates = bits(inst.options[r] & ~avoid)
         self.rng.shuffle(candidates)
-        candidates.sort(key=lambda s: (self.occ[a][s] >= 0) + (self.occ[b][s] >= 0))
+        occ_a, occ_b = self.occ[a], self.occ[b]
+        candidates.sort(
+            key=lambda s: (
+                (occ_a[s] >= 0) * (1 + self.anchored(occ_a[s]))
+                + (occ_b[s] >= 0) * (1 + self.anchored(occ_b[s]))
+            )
+        )
         for s in candidates:
             budget[0] -= 1
             if budget[0] <= 0:
@@ -135,17 +161,17 @@ class State:
             if any(self.fixed[q] for q in blockers):
                 continue
             if self.load[s] - len(blockers) >= inst.cap[s]:
-                movable = [q for q in self.members[s] if not self.fixed[q] and q not in blockers]
-                if not movable:
+                q = self._evictee(s, blockers)
+                if q < 0:
                     continue
-                blockers.add(self.rng.choice(movable))
+                blockers.add(q)
             mark = self.mark()
             for q in blockers:
                 self.remove(q)
             self.place(r, s)
             ok = True
             for q in blockers:
-                if not self.insert(q, depth - 1, budget, avoid | (1 << s)):
+                if not self._insert(q, depth - 1, budget, avoid | (1 << s)):
                     ok = False
                     break
             if ok:
@@ -178,11 +204,12 @@ class State:
             if evict is None or any(self.fixed[q] for q in evict):
                 continue
             if self.load[s] - sum(1 for q in evict if self.slot[q] == s) >= inst.cap[s]:
-                movable = [q for q in self.members[s] if not self.fixed[q] and q not in evict]
+                members = self.members[s]
+                pool = list(members) if len(members) <= 40 else self.rng.sample(list(members), 40)
+                movable = [q for q in pool if not self.fixed[q] and q not in evict]
                 if not movable:
                     continue
-                sample = movable if len(movable) <= 40 else self.rng.sample(movable, 40)
-                evict.add(min(sample, key=lambda q: inst.w[q]))
+                evict.add(min(movable, key=lambda q: (inst.w[q], self.anchored(q))))
             mark = self.mark()
             for q in evict:
                 self.remove(q)
