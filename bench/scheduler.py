@@ -207,7 +207,8 @@ def main() -> None:
         long_run = schedule(problem, time_limit=60.0)
         print(
             f"  60 s:     meetings={len(long_run.assignment)} "
-            f"ratio={long_run.objective / bound:.4f} seconds={long_run.seconds:.2f} "
+            f"ratio={long_run.objective / bound:.4f} gaps={sum(long_run.gaps.values())} "
+            f"seconds={long_run.seconds:.2f} "
             f"violations={len(verify(problem, long_run.assignment))}"
         )
 
