@@ -201,6 +201,8 @@ def main() -> None:
                 f"ratio={sol.objective / bound:.4f} gaps={sum(sol.gaps.values())} "
                 f"seconds={sol.seconds:.2f} violations={len(violations)}"
             )
+        stages = ", ".join(f"{name} {t:.2f} s {w / bound:.4f}" for name, t, w in ours.trace)
+        print(f"  scheduler stages (time, ratio): {stages}")
         last = (n, ours, greedy, bound, len(verify(problem, ours.assignment)))
     n, ours, greedy, bound, violations = last
     if args.long:

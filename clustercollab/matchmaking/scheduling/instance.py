@@ -41,6 +41,8 @@ class Instance:
         self.S = len(ordered)
         self.slot_ids = [s.id for s in ordered]
         self.slot_index = {sid: i for i, sid in enumerate(self.slot_ids)}
+        if len(self.slot_index) != self.S:
+            raise ValueError("slot ids must be unique")
         self.cap = [max(0, int(s.capacity)) for s in ordered]
         self.all_mask = (1 << self.S) - 1
 
@@ -68,6 +70,8 @@ class Instance:
         self.R = len(self.requests)
         self.rid = [r.id for r in self.requests]
         self.rindex = {r.id: i for i, r in enumerate(self.requests)}
+        if len(self.rindex) != self.R:
+            raise ValueError("request ids must be unique")
         self.ra = [self.pindex[r.a] for r in self.requests]
         self.rb = [self.pindex[r.b] for r in self.requests]
         self.w = [float(r.weight) for r in self.requests]

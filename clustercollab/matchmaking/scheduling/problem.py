@@ -49,4 +49,5 @@ class Solution:
     seconds: float
     # Optional extras (defaults keep the interface stable).
     moved: tuple[int, ...] = ()  # request ids whose slot differs from `previous` (or dropped)
-    method: str = ""  # which stage produced the final schedule
+    method: str = ""  # which stages produced the final schedule
+    trace: tuple[tuple[str, float, float], ...] = ()  # (stage, seconds so far, weight) per stage

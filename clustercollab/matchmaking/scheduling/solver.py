@@ -16,7 +16,14 @@ from .verify import idle_gaps
 PREVIOUS_BONUS = 1e-6
 
 
-def _solution(inst: Instance, state: State, bound: float, started: float, method: str) -> Solution:
+def _solution(
+    inst: Instance,
+    state: State,
+    bound: float,
+    started: float,
+    method: str,
+    trace: tuple[tuple[str, float, float], ...] = (),
+) -> Solution:
     problem = inst.problem
     assignment = {
         inst.rid[r]: inst.slot_ids[state.slot[r]] for r in range(inst.R) if state.slot[r] >= 0
@@ -41,6 +48,7 @@ def _solution(inst: Instance, state: State, bound: float, started: float, method
         seconds=time.perf_counter() - started,
         moved=moved,
         method=method,
+        trace=trace,
     )
 
 
@@ -74,21 +82,33 @@ def schedule(problem: Problem, time_limit: float = 5.0) -> Solution:
     bound, selection, _optimal = solve_bmatching(inst, time_limit * 0.5, bonus)
     state = State(inst)
     place_locks(state)
-    if sum(inst.w[r] for r in selection) < 0.9 * bound:
-        # HiGHS ran out of time with a poor incumbent: fall back to weight order.
-        selection = sorted(inst.free, key=lambda r: -inst.w[r])
-    colour(state, selection, started + time_limit * 0.65)
+    trace = [("bound", time.perf_counter() - started, 0.0)]
+    if sum(inst.w[r] for r in selection) >= 0.9 * bound:
+        colour(state, selection, started + time_limit * 0.65)
+        method = "b-matching + colouring + repair"
+    else:
+        # HiGHS ran out of time without a good selection: heaviest first, then refill.
+        for r in sorted(inst.free, key=lambda r: (-inst.w[r], inst.rid[r])):
+            if state.room(r):
+                mask = state.free_mask(r)
+                if mask:
+                    state.place(r, state.choose(r, mask))
+        state.commit()
+        method = "weight order + repair"
+    trace.append(("colour", time.perf_counter() - started, state.weight))
     refill(state, started + time_limit * 0.8, bound)
+    trace.append(("refill", time.perf_counter() - started, state.weight))
     polish_gaps(state, started + time_limit * 0.85)
-    method = "b-matching + colouring + repair"
+    trace.append(("gaps", time.perf_counter() - started, state.weight))
     try:
         from .polish import cpsat_polish
 
         if cpsat_polish(state, bound, deadline - 0.05 * time_limit):
             method += " + CP-SAT"
+            trace.append(("cp-sat", time.perf_counter() - started, state.weight))
     except ImportError:  # OR-Tools missing: the heuristic result stands
         pass
-    return _solution(inst, state, bound, started, method)
+    return _solution(inst, state, bound, started, method, tuple(trace))
 
 
 def greedy_schedule(problem: Problem) -> Solution:

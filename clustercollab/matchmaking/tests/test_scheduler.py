@@ -383,3 +383,25 @@ def test_busy_partner_reason():
     assert reasons(solution) == {
         1: "every common slot is taken by another meeting of one of the participants"
     }
+
+
+def test_duplicate_ids_are_rejected():
+    slots = make_slots(1)
+    with pytest.raises(ValueError, match="request ids"):
+        schedule(make_problem(slots, [Request(1, 1, 2, 1.0), Request(1, 3, 4, 1.0)]))
+    with pytest.raises(ValueError, match="slot ids"):
+        schedule(make_problem(slots + slots, [Request(1, 1, 2, 1.0)]))
+
+
+def test_schedule_without_a_selection_from_highs_still_fills(monkeypatch):
+    # HiGHS out of time with no incumbent: weight order plus repair still gives a valid,
+    # complete schedule.
+    from clustercollab.matchmaking.scheduling import solver
+
+    monkeypatch.setattr(solver, "solve_bmatching", lambda inst, limit, bonus: (99.0, [], False))
+    rng = random.Random(7)
+    problem = random_problem(rng, 30, 120, 8, 2, 4, lock=True)
+    solution = schedule(problem, time_limit=0.5)
+    assert solution.method.startswith("weight order")
+    assert verify(problem, solution.assignment) == []
+    assert solution.objective >= greedy_schedule(problem).objective - 1e-9
