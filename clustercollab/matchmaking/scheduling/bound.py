@@ -7,15 +7,21 @@ selects a set ``M`` of requests such that
    the union of the slots ``p`` shares with their requested partners (one meeting per slot);
 2. for every slot set ``T``, the requests that can only take slots inside ``T`` are at most
    ``sum(capacity[s] for s in T)`` (Hall's condition for the slot tables); we add this row for
-   every distinct set of common slots, every session and the union of all slots, whenever it
-   is not implied by the row count alone;
+   the distinct sets of common slots (the 3,000 most frequent), every session, every
+   complement of a session and the union of all slots, whenever it is not implied by the row
+   count alone;
 3. per participant, the requests of ``p`` that can only take slots inside a session are at most
    the number of ``p``'s slots in that session;
-4. accepted locked meetings are in ``M``.
+4. accepted locked meetings are in ``M`` (every schedule keeps the locks that can hold
+   together, see ``Instance._accept_locks``; a lock that cannot is reported, not scheduled).
 
-So the maximum weight of such an ``M`` (a 0/1 program solved with HiGHS through
-``scipy.optimize.milp``) is at least the weight of the best schedule. When HiGHS stops at its
-time limit we report its proven dual bound, which is still an upper bound. The bound is tight
+So the maximum weight of such an ``M`` is at least the weight of the best schedule. We solve
+its LP relaxation first (HiGHS dual simplex through ``scipy.optimize.linprog``; the LP optimum
+is itself an upper bound); when that LP solution is integral it is also the 0/1 optimum, else
+the 0/1 program goes to HiGHS' branch and bound (``scipy.optimize.milp``), and when that stops
+at its time limit we report min(LP bound, proven dual bound), still an upper bound. Example
+where it is not tight: a triangle of requests in two slots (each participant can meet twice,
+the b-matching takes all three, a schedule only two; see the tests). The bound is tight
 whenever the optimal ``M`` can be given slots (list edge colouring with table capacities) —
 which is almost always the case on realistic events, where it meets the schedule exactly.
 """

@@ -112,7 +112,9 @@ def schedule(problem: Problem, time_limit: float = 5.0) -> Solution:
 
 
 def greedy_schedule(problem: Problem) -> Solution:
-    """Baseline: heaviest request first, earliest feasible slot, nothing ever moved."""
+    """Baseline: heaviest request first, earliest feasible slot, nothing ever moved.
+
+    Its ``upper_bound`` is NaN (not computed); call ``upper_bound(problem)`` for the bound."""
     started = time.perf_counter()
     inst = Instance(problem)
     state = greedy(inst)
