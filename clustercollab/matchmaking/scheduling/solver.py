@@ -42,7 +42,7 @@ def _solution(
     return Solution(
         assignment=assignment,
         unscheduled=unscheduled,
-        upper_bound=max(bound, objective),
+        upper_bound=max(bound, objective) + 0.0,  # never -0.0
         objective=objective,
         gaps=idle_gaps(problem, assignment),
         seconds=time.perf_counter() - started,
