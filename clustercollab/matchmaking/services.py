@@ -476,16 +476,22 @@ def _book(request: MeetingRequest, slot: Slot, status: str) -> Meeting:
 
     Locks both participants (in id order, so two bookings never wait for each other in a
     circle), then the slot: concurrent bookings of the same people or slot run one after the
-    other and each sees what the previous one committed. The unique constraints on bookings and
-    (slot, table) back this up.
+    other and each sees what the previous one committed. FOR NO KEY UPDATE, because the rows
+    inserted meanwhile hold KEY SHARE locks on them through their foreign keys, and a plain FOR
+    UPDATE would deadlock with those. The unique constraints on bookings and (slot, table) back
+    this up.
     """
     event = request.event
     people = list(
-        Participant.objects.select_for_update()
+        Participant.objects.select_for_update(no_key=True)
         .filter(pk__in=[request.requester_id, request.recipient_id])
         .order_by("pk")
     )
-    slot = Slot.objects.select_for_update().select_related("session").get(pk=slot.pk)
+    slot = (
+        Slot.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("session")
+        .get(pk=slot.pk)
+    )
     if slot.session.event_id != event.pk:
         raise ValidationError(_("This slot belongs to another event."))
     for person in people:

@@ -11,6 +11,6 @@ def in_zone(value: datetime, zone_name: str) -> datetime:
 
 
 def local_time_text(value: datetime, zone_name: str) -> str:
-    """Return e.g. "12 March 2026 10:30 Europe/Helsinki" for a UTC instant."""
+    """Return e.g. "Thu 12 Mar 2026, 10:30 Europe/Helsinki" for a UTC instant."""
     local = in_zone(value, zone_name)
-    return f"{formats.date_format(local, 'DATETIME_FORMAT')} {zone_name}"
+    return f"{formats.date_format(local, 'D j M Y, H:i')} {zone_name}"

@@ -16,13 +16,13 @@ from clustercollab.matchmaking.models import (
 )
 from clustercollab.organisations.tests.factories import make_organisation, make_user
 
-# A fixed calendar for the tests: applications until 1 March, requests 2–9 March, meetings
-# on 10 March 2026 (Brussels, UTC+1).
-DEADLINE = datetime(2026, 3, 1, 17, 0, tzinfo=UTC)
-BOOKING_OPENS = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-BOOKING_CLOSES = datetime(2026, 3, 9, 17, 0, tzinfo=UTC)
-DAY = datetime(2026, 3, 10, tzinfo=UTC)
-IN_BOOKING = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
+# The tests' calendar around the moment they run (pages use the real clock): applications
+# closed two days ago, requests open from yesterday for five days, meetings in ten days.
+IN_BOOKING = datetime.now(UTC).replace(microsecond=0)
+DEADLINE = IN_BOOKING - timedelta(days=2)
+BOOKING_OPENS = IN_BOOKING - timedelta(days=1)
+BOOKING_CLOSES = IN_BOOKING + timedelta(days=5)
+DAY = (IN_BOOKING + timedelta(days=10)).replace(hour=0, minute=0, second=0)
 
 
 def make_event(*, organiser_organisation=None, tables: int = 2, slots: int = 4, **fields):
