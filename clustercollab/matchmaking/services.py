@@ -229,7 +229,7 @@ def eligibility_checks(*, event: MatchmakingEvent, organisation: Organisation) -
             {
                 "criterion": "country",
                 "passed": group in (CountryGroup.EU, CountryGroup.ASSOCIATED),
-                "detail": organisation.country.name,
+                "detail": str(organisation.country.name),
             }
         )
     if event.require_profile:
@@ -243,7 +243,7 @@ def eligibility_checks(*, event: MatchmakingEvent, organisation: Organisation) -
             {
                 "criterion": "profile",
                 "passed": published or submitted_in_time,
-                "detail": organisation.get_status_display(),
+                "detail": str(organisation.get_status_display()),
             }
         )
     if event.eligible_kinds:
@@ -251,7 +251,7 @@ def eligibility_checks(*, event: MatchmakingEvent, organisation: Organisation) -
             {
                 "criterion": "kind",
                 "passed": organisation.kind in event.eligible_kinds,
-                "detail": OrganisationKind(organisation.kind).label,
+                "detail": str(OrganisationKind(organisation.kind).label),
             }
         )
     return checks
