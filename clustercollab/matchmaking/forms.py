@@ -137,6 +137,8 @@ class ApplicationForm(forms.Form):
         self.fields["organisation"].queryset = Organisation.objects.filter(
             pk__in=[o.pk for o in organisations]
         )
+        if len(organisations) == 1:
+            self.fields["organisation"].empty_label = None
         self.fields["participant_type"].queryset = event.participant_types.all()
         if not event.participant_types.exists():
             del self.fields["participant_type"]
