@@ -56,6 +56,11 @@ def _in_zone(zone_name: str | None) -> object:
         return nullcontext()
 
 
+def _posted_id(request: HttpRequest, name: str) -> int:
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() else 0
+
+
 def _page(request: HttpRequest, items: object) -> object:
     return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -417,7 +422,7 @@ def my_profile(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("matchmaking:my_profile", pk=event.pk)
     elif action == "delete_opportunity":
         opportunity = get_object_or_404(
-            Opportunity, pk=request.POST.get("opportunity") or 0, participant=me
+            Opportunity, pk=_posted_id(request, "opportunity"), participant=me
         )
         services.opportunity_delete(opportunity=opportunity, actor=request.user)
         messages.success(request, _("Opportunity removed."))
@@ -587,7 +592,7 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
             elif action in ("lock", "unlock"):
                 entry = get_object_or_404(
                     AgendaEntry,
-                    pk=request.POST.get("entry") or 0,
+                    pk=_posted_id(request, "entry"),
                     version__event=event,
                     version__status=AgendaStatus.DRAFT,
                 )

@@ -149,3 +149,16 @@ def test_pages_render_for_a_participant_with_meetings(client, cast):
     assert client.get(f"/matchmaking/{event.pk}/print/").status_code == 200
     assert client.get("/dashboard/").status_code == 200
     assert client.get(f"/matchmaking/{event.pk}/participants/{cast['bob'].pk}/").status_code == 200
+
+
+def test_garbage_ids_in_posts_give_404_not_500(client, cast):
+    client.force_login(cast["organiser"])
+    url = f"/matchmaking/{cast['event'].pk}/schedule/"
+    assert client.post(url, {"action": "lock", "entry": "abc"}).status_code == 404
+    client.force_login(cast["alice"].user)
+    response = client.post(
+        f"/matchmaking/{cast['event'].pk}/me/", {"action": "delete_opportunity", "opportunity": "x"}
+    )
+    assert response.status_code == 404
+    response = client.post(f"/matchmaking/{cast['event'].pk}/requests/{cast['request'].pk}/zap/")
+    assert response.status_code == 404
