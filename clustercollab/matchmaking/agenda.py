@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clustercollab.core.audit import audit_log
 from clustercollab.matchmaking import selectors, tasks
@@ -367,7 +368,11 @@ def agenda_publish(*, version: AgendaVersion, actor: Any, now: datetime | None =
     gone = set(after) - still_accepted
     if gone:
         raise ValidationError(
-            _("%(n)s meetings of this draft were cancelled since; schedule again.")
+            ngettext(
+                "%(n)s meeting of this draft was cancelled since; schedule again.",
+                "%(n)s meetings of this draft were cancelled since; schedule again.",
+                len(gone),
+            )
             % {"n": len(gone)}
         )
     # The live agenda is rebuilt from the draft; bookings enforce one meeting per person and slot.

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from clustercollab.matchmaking import agenda, ical, selectors, services
@@ -271,7 +272,11 @@ def applications(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, _error_text(error))
         else:
-            messages.success(request, _("%(n)s applications updated.") % {"n": changed})
+            messages.success(
+                request,
+                ngettext("%(n)s application updated.", "%(n)s applications updated.", changed)
+                % {"n": changed},
+            )
         return redirect(request.get_full_path())
     status, late = request.GET.get("status", ""), request.GET.get("late", "")
     page = _page(request, selectors.applications_for_organiser(event, status=status, late=late))
@@ -575,9 +580,15 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if action == "schedule_all":
                 version = agenda.agenda_schedule_all(event=event, actor=request.user)
+                count = version.entries.count()
                 messages.success(
                     request,
-                    _("Draft agenda ready: %(n)s meetings.") % {"n": version.entries.count()},
+                    ngettext(
+                        "Draft agenda ready: %(n)s meeting.",
+                        "Draft agenda ready: %(n)s meetings.",
+                        count,
+                    )
+                    % {"n": count},
                 )
             elif action == "publish":
                 draft = selectors.draft_agenda(event)
@@ -586,7 +597,11 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
                 told = agenda.agenda_publish(version=draft, actor=request.user)
                 messages.success(
                     request,
-                    _("Agenda published; %(n)s participants were told what changed for them.")
+                    ngettext(
+                        "Agenda published; %(n)s participant was told what changed for them.",
+                        "Agenda published; %(n)s participants were told what changed for them.",
+                        len(told),
+                    )
                     % {"n": len(told)},
                 )
             elif action in ("lock", "unlock"):

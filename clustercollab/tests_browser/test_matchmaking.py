@@ -100,7 +100,7 @@ def test_apply_select_request_accept_schedule_publish_and_see_the_agenda(
     # The organiser schedules all and publishes.
     staff_page.goto(f"/matchmaking/{event.pk}/schedule/")
     staff_page.get_by_role("button", name="Schedule all").click()
-    expect(staff_page.get_by_text("Draft agenda ready: 1 meetings.")).to_be_visible()
+    expect(staff_page.get_by_text("Draft agenda ready: 1 meeting.")).to_be_visible()
     expect(staff_page.get_by_test_id("bound")).to_contain_text("upper bound")
     staff_page.get_by_role("button", name="Publish the draft").click()
     expect(staff_page.get_by_text("Agenda published; 2 participants")).to_be_visible()

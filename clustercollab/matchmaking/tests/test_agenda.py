@@ -205,7 +205,7 @@ def test_publishing_a_draft_with_a_cancelled_meeting_is_refused(world, scheduler
     ab = _meet(event, a, b)
     draft = agenda.agenda_schedule_all(event=event, actor=organiser)
     services.meeting_request_cancel(request=ab, actor=a.user)
-    with pytest.raises(ValidationError, match="cancelled since"):
+    with pytest.raises(ValidationError, match="was cancelled since"):
         agenda.agenda_publish(version=draft, actor=organiser)
     assert not Meeting.objects.exists()
 
