@@ -39,13 +39,19 @@ def can_organise(*, user: Any, event: MatchmakingEvent) -> bool:
 
 
 def events_for_user(user: Any) -> QuerySet[MatchmakingEvent]:
-    """Public events, plus every event the user organises."""
+    """Public events, plus every event the user organises, applied to or takes part in."""
     events = MatchmakingEvent.objects.all()
     if getattr(user, "is_staff", False):
         return events
-    return events.filter(
-        Q(is_public=True) | Q(organiser_organisations__in=_organisation_ids_of(user))
-    ).distinct()
+    mine = _organisation_ids_of(user)
+    if not mine:
+        return events.filter(is_public=True)
+    visible = events.filter(
+        Q(is_public=True)
+        | Q(organiser_organisations__in=mine)
+        | Q(applications__organisation__in=mine)
+    )
+    return events.filter(pk__in=visible.values("pk"))
 
 
 def event_for_viewer(*, pk: int, user: Any) -> MatchmakingEvent:

@@ -113,6 +113,14 @@ def send_request_notice(*, request_id: int, what: str) -> int:
         body = text % names
         if what == "created":
             body += f"\n\n{request.message}\n"
+        meeting = Meeting.objects.filter(request=request).select_related("slot").first()
+        if meeting is not None and what in ("created", "accepted"):
+            partner = request.requester if to == request.recipient else request.recipient
+            body += "\n" + _("Proposed time: %(mine)s (for %(partner)s: %(theirs)s)") % {
+                "mine": local_time_text(meeting.slot.start, to.time_zone),
+                "partner": partner.name,
+                "theirs": local_time_text(meeting.slot.start, partner.time_zone),
+            }
         body += "\n\n" + url
     return _send(subject, body, _participant_emails(to))
 

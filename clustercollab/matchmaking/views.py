@@ -43,6 +43,7 @@ from clustercollab.matchmaking.models import (
 from clustercollab.matchmaking.services import CRITERION_NAMES
 
 PAGE_SIZE = 25
+PRINT_BATCH = 50
 
 
 def _error_text(error: ValidationError) -> str:
@@ -645,11 +646,15 @@ def print_agendas(request: HttpRequest, pk: int) -> HttpResponse:
     """Every participant's agenda, one per printed page (organisers), or one's own."""
     event = selectors.event_for_viewer(pk=pk, user=request.user)
     if selectors.can_organise(user=request.user, event=event):
-        people = event.participants.all()
+        # One agenda query per participant, so print in batches.
+        batch = Paginator(event.participants.all(), PRINT_BATCH).get_page(request.GET.get("page"))
+        people = batch.object_list
     else:
-        people = [_participant_or_404(request, event)]
+        batch, people = None, [_participant_or_404(request, event)]
     pages = [_agenda_context(participant) for participant in people]
-    return render(request, "matchmaking/print.html", {"event": event, "pages": pages})
+    return render(
+        request, "matchmaking/print.html", {"event": event, "pages": pages, "batch": batch}
+    )
 
 
 def _csv_response(filename: str, header: list[str], rows: object) -> HttpResponse:

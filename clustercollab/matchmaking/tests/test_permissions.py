@@ -162,3 +162,15 @@ def test_garbage_ids_in_posts_give_404_not_500(client, cast):
     assert response.status_code == 404
     response = client.post(f"/matchmaking/{cast['event'].pk}/requests/{cast['request'].pk}/zap/")
     assert response.status_code == 404
+
+
+def test_a_private_event_is_visible_to_its_participants_only(client, cast):
+    event = cast["event"]
+    event.is_public = False
+    event.save()
+    client.force_login(cast["alice"].user)
+    assert client.get(f"/matchmaking/{event.pk}/agenda/").status_code == 200
+    assert event.title in client.get("/matchmaking/").content.decode()
+    client.force_login(cast["outsider"])
+    assert client.get(f"/matchmaking/{event.pk}/").status_code == 404
+    assert event.title not in client.get("/matchmaking/").content.decode()

@@ -203,3 +203,17 @@ def test_the_request_form_offers_only_common_free_slots(client, pick_event):
     )
     assert response.status_code == 302
     assert Booking.objects.filter(participant=a, slot=slots[1]).exists()
+
+
+def test_the_request_email_gives_the_time_in_both_time_zones(
+    pick_event, django_capture_on_commit_callbacks
+):
+    a = make_participant(pick_event, time_zone="Atlantic/Azores")
+    b = make_participant(pick_event, time_zone="Europe/Helsinki")
+    slot = pick_event.sessions.get().slots.first()
+    with django_capture_on_commit_callbacks(execute=True):
+        _request(pick_event, a, b, slot=slot)
+    (message,) = mail.outbox
+    for person in (a, b):
+        local = slot.start.astimezone(person.zone).strftime("%H:%M")
+        assert f"{local} {person.time_zone}" in message.body
