@@ -1,5 +1,7 @@
 """Forms of matchmaking events. Date-times are typed in the event's time zone (see views)."""
 
+import zoneinfo
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +15,18 @@ from clustercollab.matchmaking.models import (
     SessionKind,
 )
 from clustercollab.organisations.models import Organisation, OrganisationKind
+
+
+class TimeZoneInput(forms.TextInput):
+    """A text box that offers the IANA time-zone names as suggestions."""
+
+    template_name = "matchmaking/widgets/time_zone.html"
+
+    def get_context(self, name: str, value: object, attrs: dict | None) -> dict:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["list"] = "time-zones"
+        context["zones"] = sorted(zoneinfo.available_timezones())
+        return context
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -67,6 +81,7 @@ class EventForm(forms.ModelForm):
             "eligible_kinds",
             "is_public",
         ]
+        widgets = {"time_zone": TimeZoneInput}
 
     def __init__(self, *args: object, can_grant: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -152,7 +167,7 @@ class ParticipantForm(forms.ModelForm):
     class Meta:
         model = Participant
         fields = ["name", "description", "contact_name", "contact_email", "time_zone", "sessions"]
-        widgets = {"sessions": forms.CheckboxSelectMultiple}
+        widgets = {"sessions": forms.CheckboxSelectMultiple, "time_zone": TimeZoneInput}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
