@@ -375,12 +375,18 @@ def agenda_publish(*, version: AgendaVersion, actor: Any, now: datetime | None =
             )
             % {"n": len(gone)}
         )
-    # The live agenda is rebuilt from the draft; bookings enforce one meeting per person and slot.
-    Meeting.objects.filter(event=event).delete()
+    # Meetings that stay where they are keep their rows (feedback, reminders); the others are
+    # replaced. Bookings enforce one meeting per person and slot.
+    live = {m.request_id: m for m in Meeting.objects.filter(event=event)}
+    moved = [
+        m.pk for request_id, m in live.items() if after.get(request_id) != (m.slot_id, m.table_id)
+    ]
+    Meeting.objects.filter(pk__in=moved).delete()
+    kept = {request_id for request_id, m in live.items() if m.pk not in moved}
     requests = {
         r.pk: r
-        for r in MeetingRequest.objects.filter(pk__in=list(after)).select_related(
-            "requester", "recipient"
+        for r in MeetingRequest.objects.filter(pk__in=list(after)).only(
+            "pk", "requester_id", "recipient_id"
         )
     }
     meetings = Meeting.objects.bulk_create(
@@ -392,6 +398,7 @@ def agenda_publish(*, version: AgendaVersion, actor: Any, now: datetime | None =
             status=MeetingStatus.CONFIRMED,
         )
         for e in entries
+        if e.request_id not in kept
     )
     Booking.objects.bulk_create(
         Booking(participant_id=person, slot_id=meeting.slot_id, meeting=meeting)

@@ -181,6 +181,7 @@ def test_schedule_lock_publish_and_tell_each_person_what_changed(
     assert Meeting.objects.count() == 2 and Booking.objects.count() == 4
     assert len(mail.outbox) == 4
     entry_ab = draft.entries.get(request=ab)
+    meeting_ab = Meeting.objects.get(request=ab).pk
 
     # Lock a–b; c cancels; a new a–c meeting comes; only the people concerned are told.
     second = agenda.agenda_schedule_all(event=event, actor=organiser)
@@ -196,6 +197,8 @@ def test_schedule_lock_publish_and_tell_each_person_what_changed(
     assert any("Removed" in line for line in told[d.pk])
     assert any("New meeting" in line for line in told[c.pk])
     assert Meeting.objects.filter(request=ac).exists()
+    assert Meeting.objects.get(request=ab).pk == meeting_ab  # unchanged meetings keep their row
+    assert not Meeting.objects.filter(request=cd).exists()
     draft.refresh_from_db()
     assert draft.status == AgendaStatus.SUPERSEDED
 
