@@ -134,5 +134,9 @@ def test_apply_select_request_accept_schedule_publish_and_see_the_agenda(
     assert "Test Helsinki Forest Cluster" in re.sub(r"\r\n ", "", calendar)
     # And so does the subscription feed, without logging in.
     feed_url = lisbon_page.get_by_test_id("feed-url").inner_text()
-    feed = browser.new_context().request.get(feed_url)
+    visitor = browser.new_context()
+    feed = visitor.request.get(feed_url)
     assert feed.ok and "BEGIN:VEVENT" in feed.text()
+    # Close every context before the live server stops, so no request outlives it.
+    for context in (visitor, lisbon_page.context, helsinki_page.context, staff_page.context):
+        context.close()
