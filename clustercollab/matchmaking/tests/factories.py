@@ -48,7 +48,7 @@ def make_event(*, organiser_organisation=None, tables: int = 2, slots: int = 4, 
         title="Networking session 1",
         kind=SessionKind.NETWORKING,
         start=DAY.replace(hour=8),
-        end=DAY.replace(hour=12),
+        end=max(DAY.replace(hour=12), DAY.replace(hour=9) + timedelta(minutes=25 * slots)),
     )
     if slots:
         services.block_create(
