@@ -471,7 +471,7 @@ def _check_request_allowed(
         raise ValidationError(_("You have already sent this participant a meeting request."))
 
 
-def _book(request: MeetingRequest, slot: Slot, status: str) -> Meeting:
+def _book(request: MeetingRequest, slot: Slot, status: str, now: datetime) -> Meeting:
     """Put a request's meeting in a slot at a free table; raise if the slot or a person is taken.
 
     Locks both participants (in id order, so two bookings never wait for each other in a
@@ -494,6 +494,8 @@ def _book(request: MeetingRequest, slot: Slot, status: str) -> Meeting:
     )
     if slot.session.event_id != event.pk:
         raise ValidationError(_("This slot belongs to another event."))
+    if slot.start <= now:
+        raise ValidationError(_("This slot has already started; choose a later one."))
     for person in people:
         if not person.sessions.filter(pk=slot.session_id).exists():
             raise ValidationError(
@@ -583,6 +585,7 @@ def meeting_request_create(
             request,
             slot,
             MeetingStatus.CONFIRMED if automatic else MeetingStatus.TENTATIVE,
+            now,
         )
     audit_log(
         actor=actor,

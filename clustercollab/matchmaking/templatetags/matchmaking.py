@@ -58,3 +58,14 @@ def event_nav(event: Any, user: Any) -> dict:
         "is_organiser": selectors.can_organise(user=user, event=event),
         "participant": selectors.participant_of_user(user=user, event=event),
     }
+
+
+@register.inclusion_tag("matchmaking/_organisation_events.html")
+def matchmaking_organisation_section(organisation: Any) -> dict:
+    """The public events an organisation takes part in, for its public page (latest ten)."""
+    from clustercollab.matchmaking.models import MatchmakingEvent
+
+    events = MatchmakingEvent.objects.filter(
+        is_public=True, participants__organisation=organisation
+    ).order_by("-booking_opens_at")[:10]
+    return {"events": list(events)}

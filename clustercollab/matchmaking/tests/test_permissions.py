@@ -174,3 +174,11 @@ def test_a_private_event_is_visible_to_its_participants_only(client, cast):
     client.force_login(cast["outsider"])
     assert client.get(f"/matchmaking/{event.pk}/").status_code == 404
     assert event.title not in client.get("/matchmaking/").content.decode()
+
+
+def test_the_organisation_page_lists_its_public_events(client, cast):
+    organisation = cast["alice"].organisation
+    organisation.status = "published"
+    organisation.save()
+    page = client.get(organisation.get_absolute_url()).content.decode()
+    assert cast["event"].title in page

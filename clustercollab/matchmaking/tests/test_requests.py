@@ -217,3 +217,15 @@ def test_the_request_email_gives_the_time_in_both_time_zones(
     for person in (a, b):
         local = slot.start.astimezone(person.zone).strftime("%H:%M")
         assert f"{local} {person.time_zone}" in message.body
+
+
+def test_a_slot_that_has_started_cannot_be_booked():
+    pick_event = make_event(
+        scheduling_mode=SchedulingMode.PARTICIPANTS_PICK,
+        booking_closes_at=IN_BOOKING + timedelta(days=20),
+    )
+    a, b = make_participant(pick_event), make_participant(pick_event)
+    slot = pick_event.sessions.get().slots.first()
+    with pytest.raises(ValidationError, match="already started"):
+        _request(pick_event, a, b, slot=slot, now=slot.start)
+    assert not pick_event.meeting_requests.exists()
