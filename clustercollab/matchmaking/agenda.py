@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -194,12 +195,22 @@ def agenda_draft_create(
     tables = assign_tables(event, assignment, keep=keep)
     requests = MeetingRequest.objects.filter(event=event).select_related("requester", "recipient")
     names = {r.pk: f"{r.requester.name} – {r.recipient.name}" for r in requests}
+    requesters = {r.pk: r.requester_id for r in requests}
+
+    def participant_url(participant_id: int | None) -> str:
+        if participant_id is None:
+            return ""
+        return reverse(
+            "matchmaking:participant", kwargs={"pk": event.pk, "participant_pk": participant_id}
+        )
+
     warnings = [
         {
             "type": "unscheduled",
             "request_id": request_id,
             "message": _("Not scheduled: %(pair)s (%(reason)s)")
             % {"pair": names.get(request_id, request_id), "reason": reason},
+            "url": participant_url(requesters.get(request_id)),
         }
         for request_id, reason in unscheduled
     ]
@@ -212,6 +223,7 @@ def agenda_draft_create(
                     "participant_id": participant_id,
                     "message": _("%(name)s waits %(slots)s slots between meetings.")
                     % {"name": participant_names.get(participant_id, participant_id), "slots": gap},
+                    "url": participant_url(participant_id),
                 }
             )
     version = AgendaVersion.objects.create(
