@@ -379,6 +379,34 @@ def applications_decide(
     return changed
 
 
+@transaction.atomic
+def applications_set_type(
+    *,
+    event: MatchmakingEvent,
+    actor: Any,
+    application_ids: list[int],
+    participant_type: ParticipantType | None,
+) -> int:
+    """Give the ticked applicants (and their participants) a participant type, in bulk."""
+    _require_organiser(event, actor)
+    if participant_type is not None and participant_type.event_id != event.pk:
+        raise ValidationError(_("Unknown participant type."))
+    applications = event.applications.filter(pk__in=application_ids)
+    if not applications.exists():
+        raise ValidationError(_("Tick at least one application."))
+    changed = applications.update(participant_type=participant_type, updated_at=timezone.now())
+    Participant.objects.filter(application__in=applications).update(
+        participant_type=participant_type
+    )
+    audit_log(
+        actor=actor,
+        action="matchmaking.application.typed",
+        target=event,
+        data={"applications": sorted(application_ids), "type": str(participant_type or "")},
+    )
+    return changed
+
+
 # --- Participants -------------------------------------------------------------------------
 
 

@@ -264,12 +264,21 @@ def applications(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         ids = [int(v) for v in request.POST.getlist("application") if v.isdigit()]
         try:
-            changed = services.applications_decide(
-                event=event,
-                actor=request.user,
-                application_ids=ids,
-                status=request.POST.get("status", ""),
-            )
+            if request.POST.get("action") == "type":
+                type_id = _posted_id(request, "participant_type")
+                changed = services.applications_set_type(
+                    event=event,
+                    actor=request.user,
+                    application_ids=ids,
+                    participant_type=event.participant_types.filter(pk=type_id).first(),
+                )
+            else:
+                changed = services.applications_decide(
+                    event=event,
+                    actor=request.user,
+                    application_ids=ids,
+                    status=request.POST.get("status", ""),
+                )
         except ValidationError as error:
             messages.error(request, _error_text(error))
         else:
@@ -291,6 +300,7 @@ def applications(request: HttpRequest, pk: int) -> HttpResponse:
             "late": late,
             "statuses": ApplicationStatus.choices,
             "criterion_names": CRITERION_NAMES,
+            "types": event.participant_types.all(),
         },
     )
 

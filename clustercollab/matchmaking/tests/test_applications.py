@@ -169,3 +169,33 @@ def test_an_empty_application_keeps_nothing(client, event):
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
     assert not Application.objects.exists()
+
+
+def test_organisers_set_participant_types_in_bulk(client, event):
+    from clustercollab.matchmaking.models import ParticipantType
+
+    staff = make_user(staff=True)
+    investor = ParticipantType.objects.create(event=event, name="Investor")
+    other_event_type = ParticipantType.objects.create(event=make_event(), name="Investor")
+    user = make_user()
+    application = _apply(event, make_organisation(admin=user), user, DEADLINE)
+    services.applications_decide(
+        event=event, actor=staff, application_ids=[application.pk], status="selected"
+    )
+    with pytest.raises(ValidationError, match="Unknown participant type"):
+        services.applications_set_type(
+            event=event,
+            actor=staff,
+            application_ids=[application.pk],
+            participant_type=other_event_type,
+        )
+    client.force_login(staff)
+    client.post(
+        f"/matchmaking/{event.pk}/applications/",
+        {"action": "type", "participant_type": investor.pk, "application": [application.pk]},
+    )
+    assert Participant.objects.get(application=application).participant_type == investor
+    with pytest.raises(PermissionDenied):
+        services.applications_set_type(
+            event=event, actor=user, application_ids=[application.pk], participant_type=None
+        )
