@@ -141,3 +141,24 @@ def test_staff_create_an_event_and_grant_organiser_rights(client):
     client.force_login(organiser)
     assert client.get(f"/matchmaking/{event.pk}/setup/").status_code == 200
     assert client.get("/matchmaking/new/").status_code == 404
+
+
+def test_the_printable_page_has_one_section_per_participant(client, scheduled):
+    event, a, b, staff, _slot = scheduled
+    client.force_login(staff)
+    page = client.get(f"/matchmaking/{event.pk}/print/").content.decode()
+    assert page.count('class="print-page"') == 2
+    assert a.name in page and b.name in page
+    client.force_login(a.user)
+    page = client.get(f"/matchmaking/{event.pk}/print/").content.decode()
+    assert page.count('class="print-page"') == 1
+
+
+def test_the_ical_feed_needs_a_valid_token(client, scheduled):
+    event, a, _b, _staff, slot = scheduled
+    from clustercollab.matchmaking.ical import feed_token
+
+    response = client.get(f"/matchmaking/feed/{feed_token(a)}.ics")
+    assert response["Content-Type"].startswith("text/calendar")
+    assert f"DTSTART:{slot.start:%Y%m%dT%H%M%SZ}" in response.content.decode()
+    assert client.get(f"/matchmaking/feed/{feed_token(a)}x.ics").status_code == 404
