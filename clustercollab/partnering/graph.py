@@ -54,8 +54,8 @@ def organisation_graph(
     ranked = candidates.annotate(
         grouped=Case(When(grouped, then=1), default=0, output_field=IntegerField()),
         cluster=Case(When(kind__in=CLUSTER_KINDS, then=1), default=0, output_field=IntegerField()),
-        projects=Count("participations"),
-    ).order_by("-grouped", "-cluster", "-projects", "pk")
+        project_count=Count("participations"),
+    ).order_by("-grouped", "-cluster", "-project_count", "pk")
     total = candidates.count()
     chosen = list(ranked.values_list("pk", flat=True)[:limit])
     ids = set(chosen)

@@ -151,7 +151,7 @@ def post_archive(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def post_renew(request: HttpRequest, pk: int) -> HttpResponse:
     post = selectors.post_for_member(pk=pk, user=request.user)
-    form = RenewForm(request.POST or None)
+    form = RenewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.post_renew(
