@@ -186,8 +186,6 @@ def interest_for_viewer(*, pk: int, user: Any) -> tuple[ExpressionOfInterest, bo
 def threads_for_user(user: Any) -> QuerySet[ContactThread]:
     """Return the threads of the user's organisations, most recent first, flagged unread."""
     ids = organisation_ids_of(user)
-    if not ids:
-        return ContactThread.objects.none()
     read = ThreadReadMark.objects.filter(
         thread=OuterRef("pk"), user=user, read_at__gte=OuterRef("last_message_at")
     )

@@ -179,3 +179,9 @@ def test_the_dashboard_shows_posts_interests_and_unread_threads(client, cast):
     assert cast["post"].title in page
     assert "Unread hello" in page
     assert "Waiting for an answer" in page
+
+
+def test_the_dashboard_works_for_someone_in_no_organisation(client):
+    client.force_login(make_user())
+    assert client.get("/dashboard/").status_code == 200
+    assert client.get("/partnering/threads/").status_code == 200
