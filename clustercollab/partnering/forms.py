@@ -245,4 +245,6 @@ class GraphFilterForm(forms.Form):
         empty_label=_("All ecosystems"),
     )
     country = CountryChoiceField(label=_("Country"), required=False, empty_label=_("All countries"))
-    limit = forms.IntegerField(required=False, min_value=10, max_value=2000)
+    limit = forms.IntegerField(
+        label=_("Most organisations shown"), required=False, min_value=10, max_value=2000
+    )

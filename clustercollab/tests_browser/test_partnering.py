@@ -126,3 +126,15 @@ def test_technology_request_interest_acceptance_and_conversation(
     assert c.request.get("/api/v1/contact-threads/").json()["count"] == 0
     # While A, the owner, sees the interest in the API.
     assert a.request.get("/api/v1/expressions-of-interest/").json()["count"] == 1
+
+
+def test_the_network_graph_draws_partners(page: Page, taxonomies):
+    from clustercollab.partnering.models import Partnership, PartnershipMember
+
+    partnership = Partnership.objects.create(name="Test Timber Partnership", programme="escp_4x")
+    for name in ("Test Cluster North", "Test Cluster South"):
+        organisation = make_organisation(status="published", name=name)
+        PartnershipMember.objects.create(partnership=partnership, organisation=organisation)
+    page.goto("/partnering/graph/")
+    expect(page.locator("#graph-status")).to_have_text("Organisations: 2 · Links: 1")
+    expect(page.locator("#graph canvas").first).to_be_visible()

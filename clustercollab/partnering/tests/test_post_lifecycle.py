@@ -139,3 +139,14 @@ def test_owners_renew_and_archive():
     post.refresh_from_db()
     assert post.status == PostStatus.ARCHIVED
     assert post not in listed_posts()
+
+
+def test_htmx_gets_only_the_results():
+    organisation = make_organisation(status="published")
+    make_post(organisation, title="Lignin coatings for facades")
+    from django.test import Client
+
+    response = Client().get("/partnering/?q=lignin", headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert 'id="results"' in html and "Lignin coatings" in html
+    assert "<html" not in html
