@@ -162,7 +162,9 @@ def interests_for_user(user: Any) -> QuerySet[ExpressionOfInterest]:
     ids = organisation_ids_of(user)
     return ExpressionOfInterest.objects.filter(
         Q(organisation_id__in=ids) | Q(post__organisation_id__in=ids)
-    ).select_related("post", "post__organisation", "organisation")
+    ).select_related(
+        "post", "post__organisation", "organisation", "created_by", "decided_by", "thread"
+    )
 
 
 def interests_received_by_user(user: Any) -> QuerySet[ExpressionOfInterest]:

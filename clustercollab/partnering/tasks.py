@@ -9,10 +9,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from clustercollab.organisations.models import Membership
+from clustercollab.partnering.models import (
+    ContactThread,
+    ExpressionOfInterest,
+    InterestStatus,
+    Message,
+    PartnerPost,
+    PostComment,
+)
+
 
 def _member_emails(organisation_id: int) -> list[str]:
-    from clustercollab.organisations.models import Membership
-
     return list(
         Membership.objects.filter(organisation_id=organisation_id)
         .values_list("user__email", flat=True)
@@ -36,7 +44,6 @@ def _url(path: str) -> str:
 @task()
 def send_post_status_email(*, post_id: int, action: str, reason: str = "") -> int:
     """Tell the post's organisation about a moderation step; return how many were sent."""
-    from clustercollab.partnering.models import PartnerPost
 
     post = PartnerPost.objects.filter(pk=post_id).first()
     if post is None:
@@ -58,7 +65,6 @@ def send_post_status_email(*, post_id: int, action: str, reason: str = "") -> in
 
 @task()
 def send_expiry_reminder_email(*, post_id: int) -> int:
-    from clustercollab.partnering.models import PartnerPost
 
     post = PartnerPost.objects.filter(pk=post_id).first()
     if post is None or post.expires_at is None:
@@ -81,7 +87,6 @@ def send_follow_update_email(
     *, post_id: int, comment_id: int | None = None, actor_id: int | None = None
 ) -> int:
     """E-mail everyone following the post (but the author of the change) with an unfollow link."""
-    from clustercollab.partnering.models import PartnerPost, PostComment
     from clustercollab.partnering.services import unfollow_token
 
     post = PartnerPost.objects.filter(pk=post_id).first()
@@ -113,7 +118,6 @@ def send_follow_update_email(
 
 @task()
 def send_interest_received_email(*, interest_id: int) -> int:
-    from clustercollab.partnering.models import ExpressionOfInterest
 
     interest = (
         ExpressionOfInterest.objects.select_related("post", "organisation")
@@ -139,7 +143,6 @@ def send_interest_received_email(*, interest_id: int) -> int:
 
 @task()
 def send_interest_decision_email(*, interest_id: int) -> int:
-    from clustercollab.partnering.models import ExpressionOfInterest, InterestStatus
 
     interest = (
         ExpressionOfInterest.objects.select_related("post", "post__organisation")
@@ -164,7 +167,6 @@ def send_interest_decision_email(*, interest_id: int) -> int:
 @task()
 def send_thread_message_email(*, message_id: int) -> int:
     """E-mail the members of the receiving organisation, with a link to reply (no addresses)."""
-    from clustercollab.partnering.models import Message
 
     message = Message.objects.select_related("thread", "sender").filter(pk=message_id).first()
     if message is None:
@@ -188,7 +190,6 @@ def send_thread_message_email(*, message_id: int) -> int:
 
 @task()
 def send_thread_report_email(*, thread_id: int) -> int:
-    from clustercollab.partnering.models import ContactThread
 
     thread = ContactThread.objects.filter(pk=thread_id).first()
     if thread is None:

@@ -65,6 +65,7 @@ def test_interest_reaches_the_owner_who_accepts_and_a_thread_opens(client, cast,
     assert mail.outbox[-1].to == ["b@b.example.org"]
     page = client.get(response.url).content.decode()
     assert "office@a.example.org" in page and "office@b.example.org" in page
+    assert "Sent by b@b.example.org" in page and "Accepted by a@a.example.org" in page
     client.force_login(b_user)
     thread_page = client.get(f"/partnering/threads/{interest.thread.pk}/").content.decode()
     assert "office@a.example.org" in thread_page
