@@ -150,3 +150,13 @@ def test_htmx_gets_only_the_results():
     html = response.content.decode()
     assert 'id="results"' in html and "Lignin coatings" in html
     assert "<html" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("de", "Partnersuche"), ("fi", "Kumppanihaku"), ("fr", "Recherche de partenaires")],
+)
+def test_the_list_is_translated(client, settings, language, heading):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get("/partnering/").content.decode()
+    assert f"<h1>{heading}</h1>" in page
