@@ -7,16 +7,16 @@ interest and contact threads: only the organisations involved. Partnerships, net
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.urls import path
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
-from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.generics import GenericAPIView, ListAPIView, RetrieveAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from clustercollab.core.models import Country, IndustrialEcosystem, NaceActivity
 from clustercollab.organisations.models import Organisation
@@ -161,6 +161,7 @@ class PostListApi(ListAPIView):
             posts = selectors.filter_posts(posts, form.cleaned_data)
         return posts
 
+    @extend_schema(request=PostInputSerializer, responses={201: PostOutputSerializer})
     def post(self, request: Request) -> Response:
         if not request.user.is_authenticated:
             raise ApiPermissionDenied()
@@ -173,11 +174,16 @@ class PostListApi(ListAPIView):
         return response
 
 
-class PostDetailApi(APIView):
+class PostDetailApi(GenericAPIView):
+    """A listed post (or any post of your organisations); PATCH updates one of yours."""
+
+    serializer_class = PostOutputSerializer
+
     def get(self, request: Request, pk: int) -> Response:
         post, _is_owner = _viewer_post(request, pk)
         return Response(PostOutputSerializer(post).data)
 
+    @extend_schema(request=PostInputSerializer, responses=PostOutputSerializer)
     def patch(self, request: Request, pk: int) -> Response:
         if not request.user.is_authenticated:
             raise ApiPermissionDenied()

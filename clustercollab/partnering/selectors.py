@@ -2,9 +2,10 @@
 
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
@@ -43,14 +44,26 @@ def _post_related(queryset: QuerySet[PartnerPost]) -> QuerySet[PartnerPost]:
 
 
 def search_posts(queryset: QuerySet[PartnerPost], text: str) -> QuerySet[PartnerPost]:
-    """Full-text search: PostgreSQL's web search syntax, every word on SQLite."""
+    """Full-text search, best match first on PostgreSQL (web search syntax, title weighs most);
+    every word somewhere in the text on SQLite. A reference code finds its post."""
     text = text.strip()
     if not text:
         return queryset
     if connection.vendor == "postgresql":
-        vector = SearchVector("title", "summary", "description", "reference", config="simple")
+        # "simple": posts are written in many languages, so no stemming of one of them.
+        vector = (
+            SearchVector("title", weight="A", config="simple")
+            + SearchVector("summary", weight="B", config="simple")
+            + SearchVector(Cast("technology_keywords", TextField()), weight="B", config="simple")
+            + SearchVector(Cast("market_keywords", TextField()), weight="B", config="simple")
+            + SearchVector("description", weight="C", config="simple")
+        )
         query = SearchQuery(text, search_type="websearch", config="simple")
-        return queryset.annotate(search=vector).filter(Q(search=query) | Q(reference__iexact=text))
+        return (
+            queryset.annotate(search=vector, rank=SearchRank(vector, query))
+            .filter(Q(search=query) | Q(reference__iexact=text))
+            .order_by("-rank", "-published_at", "-id")
+        )
     for word in text.split():
         queryset = queryset.filter(
             Q(title__icontains=word)

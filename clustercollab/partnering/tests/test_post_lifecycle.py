@@ -160,3 +160,17 @@ def test_the_list_is_translated(client, settings, language, heading):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     page = client.get("/partnering/").content.decode()
     assert f"<h1>{heading}</h1>" in page
+
+
+def test_search_finds_keywords_and_reference_codes():
+    owner = make_user()
+    organisation = make_organisation(admin=owner, status="published")
+    post = make_post(organisation, status=PostStatus.DRAFT, technology_keywords=["hydrogen"])
+    services.post_submit(post=post, actor=owner)
+    post.refresh_from_db()
+    services.post_moderate(post=post, actor=make_user(staff=True), transition="publish")
+    from clustercollab.partnering.selectors import search_posts
+
+    assert list(search_posts(listed_posts(), "hydrogen")) == [post]
+    assert list(search_posts(listed_posts(), post.reference)) == [post]
+    assert list(search_posts(listed_posts(), "nothing-like-this")) == []
