@@ -151,7 +151,11 @@ def _reference_for(post: PartnerPost) -> str:
 @transaction.atomic
 def post_submit(*, post: PartnerPost, actor: Any) -> PartnerPost:
     """Send a draft (or a post with requested changes) to staff; give it its reference."""
-    post = PartnerPost.objects.select_for_update().select_related("organisation").get(pk=post.pk)
+    post = (
+        PartnerPost.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=post.pk)
+    )
     _require_member(actor, post.organisation_id)
     problems = post_problems(post)
     if problems:
@@ -391,7 +395,7 @@ def interest_decide(
     On acceptance both organisations see each other's contact details and a thread opens.
     """
     interest = (
-        ExpressionOfInterest.objects.select_for_update()
+        ExpressionOfInterest.objects.select_for_update(of=("self",))
         .select_related("post", "organisation")
         .get(pk=interest.pk)
     )
