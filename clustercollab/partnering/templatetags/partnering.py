@@ -1,11 +1,31 @@
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
+from clustercollab.core.templatetags.audit import action_label
 from clustercollab.organisations.models import Organisation
 from clustercollab.partnering import selectors
 
 register = template.Library()
+
+# Actions of this app that the core labels (created, published, archived…) do not say well.
+ACTION_LABELS = {
+    "partnering.partnerpost.renewed": _("renewed"),
+    "partnering.partnerpost.expired": _("expired"),
+    "partnering.interest.created": _("an expression of interest was received"),
+    "partnering.interest.accepted": _("an expression of interest was accepted"),
+    "partnering.interest.declined": _("an expression of interest was declined"),
+    "partnering.comment.created": _("a comment was added"),
+}
+
+
+@register.filter
+def partnering_action_label(action: str) -> str:
+    """Return a readable label for an audit action on a post."""
+    if action in ACTION_LABELS:
+        return str(ACTION_LABELS[action])
+    return action_label(action)
 
 
 @register.inclusion_tag("partnering/_organisation_partnering.html", takes_context=True)

@@ -66,6 +66,8 @@ def test_interest_reaches_the_owner_who_accepts_and_a_thread_opens(client, cast,
     page = client.get(response.url).content.decode()
     assert "office@a.example.org" in page and "office@b.example.org" in page
     assert "Sent by b@b.example.org" in page and "Accepted by a@a.example.org" in page
+    history = client.get(post.get_absolute_url()).content.decode()
+    assert "an expression of interest was accepted" in history
     client.force_login(b_user)
     thread_page = client.get(f"/partnering/threads/{interest.thread.pk}/").content.decode()
     assert "office@a.example.org" in thread_page
