@@ -85,7 +85,10 @@ def post_save(*, post: PartnerPost, actor: Any, m2m: dict[str, Any] | None = Non
     if creating:
         post.created_by = actor
     if post.status == PostStatus.PUBLISHED:
-        post.expires_at = post_expiry(post)
+        expires_at = post_expiry(post)
+        if expires_at != post.expires_at:
+            # A new deadline means a new reminder 14 days before it.
+            post.expires_at, post.reminder_sent_at = expires_at, None
     post.full_clean(exclude=["created_by"])
     post.save()
     for name, values in (m2m or {}).items():

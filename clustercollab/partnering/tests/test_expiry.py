@@ -7,10 +7,12 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from clustercollab.core.models import AuditLogEntry
 from clustercollab.organisations.tests.factories import make_organisation, make_user
-from clustercollab.partnering.models import PostStatus
+from clustercollab.partnering import services, tasks
+from clustercollab.partnering.models import PartnerPost, PostStatus
 from clustercollab.partnering.selectors import listed_posts
 from clustercollab.partnering.services import expire_partner_posts, post_expiry
 from clustercollab.partnering.tests.factories import make_post
@@ -78,3 +80,23 @@ def test_a_post_already_past_its_expiry_is_not_listed_before_the_job_runs():
     post.expires_at = post.published_at
     post.save()
     assert post not in listed_posts()
+
+
+def test_a_new_deadline_brings_a_new_reminder(commits):
+    owner = make_user()
+    post = make_post(make_organisation(admin=owner, status="published"))
+    expire_partner_posts(now=post.expires_at - timedelta(days=14))
+    post.refresh_from_db()
+    assert post.reminder_sent_at is not None
+    post.deadline += timedelta(days=30)
+    services.post_save(post=post, actor=owner)
+    post.refresh_from_db()
+    assert post.reminder_sent_at is None
+    assert post.expires_at.date() == post.deadline + timedelta(days=1)
+
+
+def test_the_daily_task_runs_the_expiry(settings):
+    post = make_post(make_organisation(status="published"))
+    PartnerPost.objects.filter(pk=post.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    result = tasks.expire_partner_posts.enqueue()
+    assert result.return_value == {"reminded": 0, "expired": 1}
