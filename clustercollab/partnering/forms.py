@@ -139,6 +139,11 @@ class PartnerPostForm(forms.ModelForm):
         }
 
 
+class NaceDivisionField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: NaceActivity) -> str:
+        return f"{obj.code} {obj.label}"
+
+
 class PostFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     type = forms.ChoiceField(
@@ -155,7 +160,13 @@ class PostFilterForm(forms.Form):
         queryset=IndustrialEcosystem.objects.all(),
         empty_label=_("All ecosystems"),
     )
-    nace = forms.CharField(label=_("NACE code"), required=False, max_length=5)
+    nace = NaceDivisionField(
+        label=_("NACE sector"),
+        required=False,
+        queryset=NaceActivity.objects.filter(level="division").order_by("code"),
+        to_field_name="code",
+        empty_label=_("All sectors"),
+    )
     country = CountryChoiceField(label=_("Country"), required=False, empty_label=_("All countries"))
     keyword = forms.CharField(label=_("Keyword"), required=False, max_length=60)
 

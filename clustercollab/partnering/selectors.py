@@ -85,7 +85,7 @@ def filter_posts(queryset: QuerySet[PartnerPost], data: dict) -> QuerySet[Partne
     if data.get("ecosystem"):
         queryset = queryset.filter(ecosystems=data["ecosystem"])
     if data.get("nace"):
-        code = data["nace"].strip()
+        code = data["nace"].code
         queryset = queryset.filter(
             Q(nace_activities__code=code) | Q(nace_activities__parent__code=code)
         ).distinct()

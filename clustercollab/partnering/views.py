@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from clustercollab.core.selectors import audit_log_for
@@ -184,8 +185,12 @@ def post_follow(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(post)
 
 
+@csrf_exempt
 def unfollow_token(request: HttpRequest, token: str) -> HttpResponse:
-    """One click from the e-mail, no log-in needed: the signed token names the follow."""
+    """One click from the e-mail, no log-in needed: the signed token names the follow.
+
+    GET shows a button (so that link scanners unfollow nobody); POST unfollows, also when a
+    mail client's one-click unsubscribe sends it (RFC 8058, no CSRF token there)."""
     if request.method == "POST":
         post = services.unfollow_by_token(token)
         if post is None:

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 
 from clustercollab.organisations.tests.factories import make_organisation, make_user
 from clustercollab.partnering import services
@@ -158,10 +159,14 @@ def test_followers_hear_of_comments_and_unfollow_in_one_click(client, cast, comm
     notice = mail.outbox[-1]
     assert notice.to == ["c@c.example.org"] and "Which wood?" in notice.body
     link = re.search(r"http://\S+/partnering/unfollow/\S+/", notice.body).group(0)
+    assert notice.extra_headers["List-Unsubscribe"] == f"<{link}>"
+    assert notice.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     path = link.split("127.0.0.1:8000", 1)[-1]
     client.logout()
     assert client.get(path).status_code == 200  # a confirmation page, so link scanners do nothing
-    client.post(path)
+    assert PostFollow.objects.filter(user=c_user).exists()
+    mail_client = Client(enforce_csrf_checks=True)
+    assert mail_client.post(path, {"List-Unsubscribe": "One-Click"}).status_code == 200
     assert not PostFollow.objects.filter(user=c_user).exists()
     assert client.post("/partnering/unfollow/forged-token/").status_code == 404
     # An update of the post reaches the remaining follower (the commenter) too.

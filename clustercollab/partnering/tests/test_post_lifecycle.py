@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from clustercollab.core.models import AuditLogEntry, IndustrialEcosystem
+from clustercollab.core.models import AuditLogEntry, IndustrialEcosystem, NaceActivity
 from clustercollab.organisations.tests.factories import make_organisation, make_user
 from clustercollab.partnering import services
 from clustercollab.partnering.models import PartnerPost, PostStatus, ReferenceCounter
@@ -110,6 +110,9 @@ def test_the_public_list_filters_and_searches():
     assert "Sawmill" not in client.get("/partnering/?q=facades").content.decode()
     assert "Sawmill" in client.get("/partnering/?q=sawdust bulk").content.decode()
     assert "Sawmill" in client.get("/partnering/?country=FI").content.decode()
+    offer.nace_activities.add(NaceActivity.objects.get(code="16.1"))
+    by_sector = client.get("/partnering/?nace=16").content.decode()
+    assert "Sawmill" in by_sector and "Lignin coatings" not in by_sector
     assert "Sawmill" not in client.get("/partnering/?country=SE").content.decode()
     assert client.get(f"/partnering/posts/{coatings.pk}/").status_code == 200
     assert client.get(f"/partnering/posts/{offer.pk}/").status_code == 200
