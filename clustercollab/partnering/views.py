@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,6 +33,15 @@ PAGE_SIZE = 20
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+def _add_error(form: object, error: ValidationError) -> None:
+    """Show a service's error on the form: on its field when the form has one, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 def _page(request: HttpRequest, queryset: object, size: int = PAGE_SIZE) -> object:
@@ -96,8 +105,8 @@ def post_create(request: HttpRequest) -> HttpResponse:
         post = form.save(commit=False)
         try:
             services.post_save(post=post, actor=request.user, m2m=form.m2m_values())
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+        except ValidationError as error:
+            _add_error(form, error)
         else:
             messages.success(request, _("Draft saved. Submit it for validation when it is ready."))
             return redirect(post)
@@ -115,7 +124,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.post_save(post=post, actor=request.user, m2m=form.m2m_values())
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_error(form, error)
         else:
             messages.success(request, _("Post saved."))
             return redirect(post)
@@ -159,7 +168,7 @@ def post_renew(request: HttpRequest, pk: int) -> HttpResponse:
                 post=post, actor=request.user, deadline=form.cleaned_data["deadline"]
             )
         except ValidationError as error:
-            form.add_error(None, error if not hasattr(error, "error_dict") else error.messages)
+            form.add_error(None, error.messages)
         else:
             messages.success(request, _("Post renewed."))
             return redirect(post)
@@ -209,8 +218,8 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(post)
     try:
         services.comment_create(post=post, actor=request.user, **form.cleaned_data)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
     else:
         messages.success(request, _("Comment added."))
     return redirect(post)
@@ -231,7 +240,7 @@ def interest_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             interest = services.interest_create(post=post, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_error(form, error)
         else:
             messages.success(request, _("Your expression of interest was sent."))
             return redirect(interest)
@@ -283,7 +292,7 @@ def contact(request: HttpRequest, organisation_pk: int) -> HttpResponse:
                 recipient=recipient, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_error(form, error)
         else:
             messages.success(request, _("Message sent."))
             return redirect(thread)
@@ -304,7 +313,7 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.message_send(thread=thread, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_error(form, error)
         else:
             messages.success(request, _("Message sent."))
             return redirect(thread)
@@ -394,7 +403,7 @@ def moderation_review(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            form.add_error(None, error if not hasattr(error, "error_dict") else error.messages)
+            form.add_error(None, error.messages)
         else:
             messages.success(request, _("Decision saved."))
             return redirect("partnering:moderation_queue")
