@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from clustercollab.partnering.models import (
     ContactThread,
@@ -11,9 +12,13 @@ from clustercollab.partnering.models import (
     PartnershipMember,
 )
 
+# Addresses typed without a scheme are https (the default changes to that in Django 6).
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
 
 @admin.register(PartnerPost)
 class PartnerPostAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["reference", "title", "organisation", "post_type", "status", "expires_at"]
     list_filter = ["status", "post_type"]
     search_fields = ["reference", "title", "organisation__name"]
@@ -23,6 +28,7 @@ class PartnerPostAdmin(admin.ModelAdmin):
 
 
 class MessageInline(admin.TabularInline):
+    formfield_overrides = URL_FIELDS
     model = Message
     extra = 0
     readonly_fields = ["sender", "author", "body", "created_at"]
@@ -31,6 +37,7 @@ class MessageInline(admin.TabularInline):
 
 @admin.register(ContactThread)
 class ContactThreadAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["subject", "initiator", "recipient", "last_message_at", "reported_at"]
     list_filter = [("reported_at", admin.EmptyFieldListFilter)]
     raw_id_fields = ["initiator", "recipient", "post"]
@@ -39,12 +46,14 @@ class ContactThreadAdmin(admin.ModelAdmin):
 
 @admin.register(ExpressionOfInterest)
 class ExpressionOfInterestAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["post", "organisation", "status", "created_at"]
     list_filter = ["status"]
     raw_id_fields = ["post", "organisation", "created_by", "decided_by", "thread"]
 
 
 class PartnershipMemberInline(admin.TabularInline):
+    formfield_overrides = URL_FIELDS
     model = PartnershipMember
     extra = 1
     raw_id_fields = ["organisation"]
@@ -52,6 +61,7 @@ class PartnershipMemberInline(admin.TabularInline):
 
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["name", "acronym", "programme", "start_date", "end_date"]
     list_filter = ["programme"]
     search_fields = ["name", "acronym"]
@@ -60,6 +70,7 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 
 class NetworkMemberInline(admin.TabularInline):
+    formfield_overrides = URL_FIELDS
     model = NetworkMember
     extra = 1
     raw_id_fields = ["organisation"]
@@ -67,6 +78,7 @@ class NetworkMemberInline(admin.TabularInline):
 
 @admin.register(Network)
 class NetworkAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["name", "acronym", "scope", "country"]
     list_filter = ["scope"]
     search_fields = ["name", "acronym"]
