@@ -1,11 +1,9 @@
-"""Partner search posts, their comments, follows and expressions of interest; contact threads
-between organisations; strategic partnerships and networks with their member organisations."""
+"""Partner search posts, their comments, follows and expressions of interest."""
 
 from datetime import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from clustercollab.core.models import Country, IndustrialEcosystem, NaceActivity, TimeStampedModel
 from clustercollab.core.moderation import ModeratedModel, ModerationStatus
 from clustercollab.organisations.models import Organisation
+from clustercollab.partnering.models.threads import ContactThread
 
 MAX_KEYWORDS = 5
 SUMMARY_MAX_LENGTH = 500
@@ -229,104 +228,6 @@ class InterestStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
-class ContactThread(TimeStampedModel):
-    """A conversation between two organisations; e-mail addresses stay hidden until shared."""
-
-    initiator = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="threads_started"
-    )
-    recipient = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="threads_received"
-    )
-    subject = models.CharField(_("subject"), max_length=200)
-    post = models.ForeignKey(
-        PartnerPost, null=True, blank=True, on_delete=models.SET_NULL, related_name="threads"
-    )
-    initiator_shares_contact = models.BooleanField(default=False)
-    recipient_shares_contact = models.BooleanField(default=False)
-    last_message_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    reported_at = models.DateTimeField(null=True, blank=True)
-    report_reason = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["-last_message_at", "-id"]
-        verbose_name = _("contact thread")
-        verbose_name_plural = _("contact threads")
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(initiator=models.F("recipient")), name="thread_between_two_orgs"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.subject
-
-    def get_absolute_url(self) -> str:
-        return reverse("partnering:thread_detail", kwargs={"pk": self.pk})
-
-    def other_side(self, organisation_id: int) -> Organisation:
-        return self.recipient if organisation_id == self.initiator_id else self.initiator
-
-    def shares_contact(self, organisation_id: int) -> bool:
-        if organisation_id == self.initiator_id:
-            return self.initiator_shares_contact
-        return self.recipient_shares_contact
-
-
-class Message(models.Model):
-    thread = models.ForeignKey(ContactThread, on_delete=models.CASCADE, related_name="messages")
-    sender = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    body = models.TextField(_("message"), max_length=5000)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        verbose_name = _("message")
-        verbose_name_plural = _("messages")
-        # The rate limit counts a user's messages of the last hour.
-        indexes = [models.Index(fields=["author", "created_at"], name="message_author_time")]
-
-    def __str__(self) -> str:
-        return f"{self.sender} in {self.thread_id}"
-
-
-class ThreadReadMark(models.Model):
-    thread = models.ForeignKey(ContactThread, on_delete=models.CASCADE, related_name="read_marks")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    read_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["thread", "user"], name="one_read_mark_per_thread_user")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} read {self.thread_id} at {self.read_at}"
-
-
-class OrganisationBlock(TimeStampedModel):
-    """The blocking organisation receives no more messages from the blocked one."""
-
-    blocker = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="blocks")
-    blocked = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("blocked organisation")
-        verbose_name_plural = _("blocked organisations")
-        constraints = [
-            models.UniqueConstraint(fields=["blocker", "blocked"], name="one_block_per_pair")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.blocker} blocks {self.blocked}"
-
-
 class ExpressionOfInterest(TimeStampedModel):
     post = models.ForeignKey(PartnerPost, on_delete=models.CASCADE, related_name="interests")
     organisation = models.ForeignKey(
@@ -368,148 +269,3 @@ class ExpressionOfInterest(TimeStampedModel):
     @property
     def is_accepted(self) -> bool:
         return self.status == InterestStatus.ACCEPTED
-
-
-class Programme(models.TextChoices):
-    ESCP_4I = "escp_4i", _("ESCP-4i (internationalisation)")
-    ESCP_S3 = "escp_s3", _("ESCP-S3 (smart specialisation)")
-    ESCP_4X = "escp_4x", _("ESCP-4x (excellence)")
-    EUROCLUSTERS = "euroclusters", _("Euroclusters")
-    OTHER = "other", _("Other")
-
-
-class PartnershipRole(models.TextChoices):
-    COORDINATOR = "coordinator", _("Coordinator")
-    PARTNER = "partner", _("Partner")
-
-
-class Partnership(TimeStampedModel):
-    """A strategic cluster partnership (e.g. an ESCP or a Euroclusters project)."""
-
-    name = models.CharField(_("name"), max_length=250)
-    acronym = models.CharField(_("acronym"), max_length=50, blank=True)
-    programme = models.CharField(_("programme or strand"), max_length=20, choices=Programme.choices)
-    start_date = models.DateField(_("start"), null=True, blank=True)
-    end_date = models.DateField(_("end"), null=True, blank=True)
-    objectives = models.TextField(_("objectives"), blank=True)
-    ecosystems = models.ManyToManyField(
-        IndustrialEcosystem, blank=True, related_name="partnerships", verbose_name=_("ecosystems")
-    )
-    target_countries = models.ManyToManyField(
-        Country, blank=True, related_name="+", verbose_name=_("target countries")
-    )
-    smes_reached = models.PositiveIntegerField(_("SMEs reached"), null=True, blank=True)
-    website = models.URLField(_("website"), max_length=300, blank=True)
-    members = models.ManyToManyField(
-        Organisation, through="PartnershipMember", related_name="partnerships"
-    )
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("strategic partnership")
-        verbose_name_plural = _("strategic partnerships")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(start_date__isnull=True)
-                | Q(end_date__isnull=True)
-                | Q(end_date__gte=models.F("start_date")),
-                name="partnership_ends_after_start",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.acronym} – {self.name}" if self.acronym else self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("partnering:partnership_detail", kwargs={"pk": self.pk})
-
-
-class PartnershipMember(models.Model):
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="memberships"
-    )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="partnership_memberships"
-    )
-    role = models.CharField(
-        _("role"), max_length=12, choices=PartnershipRole.choices, default=PartnershipRole.PARTNER
-    )
-
-    class Meta:
-        ordering = ["role", "organisation__name"]
-        verbose_name = _("partnership member")
-        verbose_name_plural = _("partnership members")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["partnership", "organisation"], name="one_role_per_partnership_member"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.organisation_id} in {self.partnership_id} ({self.role})"
-
-
-class NetworkScope(models.TextChoices):
-    NATIONAL = "national", _("National cluster association")
-    EUROPEAN = "european", _("European network")
-    OTHER = "other", _("Other network")
-
-
-class Network(TimeStampedModel):
-    """A network or association of cluster organisations, with its member organisations."""
-
-    name = models.CharField(_("name"), max_length=250)
-    acronym = models.CharField(_("acronym"), max_length=100, blank=True)
-    scope = models.CharField(_("scope"), max_length=10, choices=NetworkScope.choices)
-    country = models.ForeignKey(
-        Country,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("country"),
-    )
-    description = models.TextField(_("description"), blank=True)
-    website = models.URLField(_("website"), max_length=300, blank=True)
-    # The network's own profile in the directory, when it has one.
-    organisation = models.OneToOneField(
-        Organisation,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="network",
-        verbose_name=_("profile in the directory"),
-    )
-    source_note = models.CharField(_("source"), max_length=300, blank=True)
-    members = models.ManyToManyField(Organisation, through="NetworkMember", related_name="networks")
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("network")
-        verbose_name_plural = _("networks")
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("partnering:network_detail", kwargs={"pk": self.pk})
-
-
-class NetworkMember(models.Model):
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="network_memberships"
-    )
-
-    class Meta:
-        ordering = ["organisation__name"]
-        verbose_name = _("network member")
-        verbose_name_plural = _("network members")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["network", "organisation"], name="one_membership_per_network"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.organisation_id} in {self.network_id}"
