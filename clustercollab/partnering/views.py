@@ -48,6 +48,12 @@ def _page(request: HttpRequest, queryset: object, size: int = PAGE_SIZE) -> obje
     return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
+def _latest_page(request: HttpRequest, queryset: object, size: int) -> object:
+    """Like _page, but without a page number the last page: a conversation opens at its end."""
+    paginator = Paginator(queryset, size)
+    return paginator.get_page(request.GET.get("page") or paginator.num_pages)
+
+
 def _page_param(request: HttpRequest) -> str:
     """The pagination links' query: the current filters, then "page" (see _pagination.html)."""
     kept = [(k, v) for k, values in request.GET.lists() if k != "page" for v in values if v]
@@ -324,7 +330,7 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "side": side,
         "other": other,
         "form": form,
-        "messages_page": _page(request, selectors.messages_of(thread), 50),
+        "messages_page": _latest_page(request, selectors.messages_of(thread), 50),
         "other_contact": selectors.contact_details_visible(thread, side),
         "i_share": thread.shares_contact(side.pk),
         "blocked": side.blocks.filter(blocked=other).exists(),

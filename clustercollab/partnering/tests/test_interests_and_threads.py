@@ -193,3 +193,19 @@ def test_the_dashboard_works_for_someone_in_no_organisation(client):
     client.force_login(make_user())
     assert client.get("/dashboard/").status_code == 200
     assert client.get("/partnering/threads/").status_code == 200
+
+
+def test_a_long_conversation_opens_at_its_latest_messages(client, cast, settings):
+    settings.PARTNERING_RATE_LIMITS = False
+    a_user, a = cast["a"]
+    b_user, b = cast["b"]
+    thread = services.thread_start(sender=b, recipient=a, actor=b_user, subject="Hi", body="m0")
+    for n in range(1, 60):
+        services.message_send(thread=thread, actor=b_user, body=f"message number {n}")
+    client.force_login(a_user)
+    page = client.get(f"/partnering/threads/{thread.pk}/").content.decode()
+    assert "message number 59" in page and "message number 5<" not in page
+    assert (
+        "message number 5<"
+        in client.get(f"/partnering/threads/{thread.pk}/?page=1").content.decode()
+    )
