@@ -295,3 +295,8 @@ PROFILE_LANGUAGES = [
     ("ar", "العربية"),
     ("ru", "Русский"),
 ]
+
+# --- partnering ---------------------------------------------------------------------------------
+# Messages a user may send per hour in contact threads (counted in the database).
+PARTNERING_MESSAGES_PER_HOUR = env_int("PARTNERING_MESSAGES_PER_HOUR", 20)
+PARTNERING_RATE_LIMITS = not env_bool("DISABLE_RATE_LIMITS", False)

@@ -1,0 +1,68 @@
+"""Partner search posts, their comments, follows and expressions of interest; contact threads
+between organisations; strategic partnerships and networks with their member organisations."""
+
+from clustercollab.partnering.models.partnerships import (
+    Network,
+    NetworkMember,
+    NetworkScope,
+    Partnership,
+    PartnershipMember,
+    PartnershipRole,
+    Programme,
+)
+from clustercollab.partnering.models.posts import (
+    MAX_KEYWORDS,
+    POST_LIFETIME_DAYS,
+    REMINDER_DAYS_BEFORE_EXPIRY,
+    SUMMARY_MAX_LENGTH,
+    DevelopmentStage,
+    ExpressionOfInterest,
+    InterestStatus,
+    IprStatus,
+    PartnerPost,
+    PartnerPostQuerySet,
+    PartnershipType,
+    PostComment,
+    PostFollow,
+    PostStatus,
+    PostType,
+    ReferenceCounter,
+    RoleSought,
+)
+from clustercollab.partnering.models.threads import (
+    ContactThread,
+    Message,
+    OrganisationBlock,
+    ThreadReadMark,
+)
+
+__all__ = [
+    "ContactThread",
+    "DevelopmentStage",
+    "ExpressionOfInterest",
+    "InterestStatus",
+    "IprStatus",
+    "MAX_KEYWORDS",
+    "Message",
+    "Network",
+    "NetworkMember",
+    "NetworkScope",
+    "OrganisationBlock",
+    "POST_LIFETIME_DAYS",
+    "PartnerPost",
+    "PartnerPostQuerySet",
+    "Partnership",
+    "PartnershipMember",
+    "PartnershipRole",
+    "PartnershipType",
+    "PostComment",
+    "PostFollow",
+    "PostStatus",
+    "PostType",
+    "Programme",
+    "REMINDER_DAYS_BEFORE_EXPIRY",
+    "ReferenceCounter",
+    "RoleSought",
+    "SUMMARY_MAX_LENGTH",
+    "ThreadReadMark",
+]

@@ -1,0 +1,55 @@
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from clustercollab.core.templatetags.audit import action_label
+from clustercollab.organisations.models import Organisation
+from clustercollab.partnering import selectors
+
+register = template.Library()
+
+# Actions of this app that the core labels (created, published, archived…) do not say well.
+ACTION_LABELS = {
+    "partnering.partnerpost.renewed": _("renewed"),
+    "partnering.partnerpost.expired": _("expired"),
+    "partnering.interest.created": _("an expression of interest was received"),
+    "partnering.interest.accepted": _("an expression of interest was accepted"),
+    "partnering.interest.declined": _("an expression of interest was declined"),
+    "partnering.comment.created": _("a comment was added"),
+}
+
+
+@register.filter
+def partnering_action_label(action: str) -> str:
+    """Return a readable label for an audit action on a post."""
+    if action in ACTION_LABELS:
+        return str(ACTION_LABELS[action])
+    return action_label(action)
+
+
+@register.inclusion_tag("partnering/_organisation_partnering.html", takes_context=True)
+def partnering_for_organisation(context: dict, organisation: Organisation) -> dict[str, Any]:
+    """The partnerships, networks and open posts of an organisation, and "Contact this cluster"."""
+    user = context.get("user")
+    own = organisation.pk in selectors.organisation_ids_of(user)
+    return {
+        "organisation": organisation,
+        "partnerships": list(selectors.partnerships_of(organisation)),
+        "networks": list(selectors.networks_of(organisation)),
+        "network": selectors.network_of_profile(organisation),
+        "posts": list(selectors.posts_of_organisation(organisation)[:5]),
+        "can_contact": organisation.is_public and not own,
+        "user": user,
+    }
+
+
+@register.inclusion_tag("partnering/_dashboard_partnering.html")
+def partnering_for_member(user: Any) -> dict[str, Any]:
+    """A member's posts, expressions of interest and unread conversations."""
+    return {
+        "posts": list(selectors.posts_of_user(user)[:10]),
+        "interests": list(selectors.interests_for_user(user).order_by("-created_at")[:10]),
+        "unread": list(selectors.unread_threads(user)[:10]),
+        "user": user,
+    }
