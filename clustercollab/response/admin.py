@@ -3,7 +3,6 @@ from django.contrib import admin
 from clustercollab.response.models import (
     ForumComment,
     ForumPost,
-    MatchMessage,
     ResponsePortal,
     SupplyCategory,
     SupplyListing,
@@ -42,17 +41,11 @@ class SupplyListingAdmin(admin.ModelAdmin):
     readonly_fields = ["allocated_quantity"]
 
 
-class MatchMessageInline(admin.TabularInline):
-    model = MatchMessage
-    extra = 0
-    readonly_fields = ["organisation", "author", "body", "created_at"]
-
-
 @admin.register(SupplyMatch)
 class SupplyMatchAdmin(admin.ModelAdmin):
     list_display = ["__str__", "status", "quantity", "allocated_at"]
     list_filter = ["status"]
-    raw_id_fields = ["offer", "request", "proposed_by"]
+    raw_id_fields = ["offer", "request", "proposed_by", "thread"]
     readonly_fields = [
         "quantity",
         "status",
@@ -60,7 +53,6 @@ class SupplyMatchAdmin(admin.ModelAdmin):
         "offer_confirmed_at",
         "request_confirmed_at",
     ]
-    inlines = [MatchMessageInline]
 
 
 class ForumCommentInline(admin.TabularInline):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from clustercollab.core.models import Country, NutsRegion, TimeStampedModel
 from clustercollab.core.moderation import ModeratedModel, ModerationStatus
 from clustercollab.organisations.models import Organisation
+from clustercollab.partnering.models import ContactThread
 
 
 class PortalStatus(models.TextChoices):
@@ -229,7 +230,7 @@ class MatchStatus(models.TextChoices):
 
 
 class SupplyMatch(TimeStampedModel):
-    """A proposal to allocate ``quantity`` of an offer to a request, and its conversation.
+    """A proposal to allocate ``quantity`` of an offer to a request.
 
     Each side confirms; the allocation is recorded when the second side confirms.
     """
@@ -246,6 +247,15 @@ class SupplyMatch(TimeStampedModel):
         _("status"), max_length=10, choices=MatchStatus.choices, default=MatchStatus.PROPOSED
     )
     allocated_at = models.DateTimeField(null=True, blank=True)
+    # The conversation between the two organisations: partnering's contact thread, so that
+    # rate limits, blocking, reports and sharing contact details work the same everywhere.
+    thread = models.ForeignKey(
+        ContactThread,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supply_matches",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -266,23 +276,6 @@ class SupplyMatch(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("response:match", kwargs={"slug": self.offer.portal.slug, "pk": self.pk})
-
-
-class MatchMessage(TimeStampedModel):
-    """The contact thread between the two organisations of a match."""
-
-    match = models.ForeignKey(SupplyMatch, on_delete=models.CASCADE, related_name="messages")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    body = models.TextField(_("message"), max_length=4000)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.organisation}: {self.body[:60]}"
 
 
 class ForumCategory(models.TextChoices):

@@ -8,6 +8,7 @@
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -18,6 +19,8 @@ from clustercollab.core.audit import audit_log
 from clustercollab.core.moderation import ModerationStatus, moderation_transition
 from clustercollab.organisations.models import Organisation, Role
 from clustercollab.organisations.selectors import user_role
+from clustercollab.partnering import services as partnering
+from clustercollab.partnering.models import Message
 from clustercollab.response import tasks
 from clustercollab.response.models import (
     LIVE_STATUSES,
@@ -25,7 +28,6 @@ from clustercollab.response.models import (
     ForumFollow,
     ForumPost,
     ListingStatus,
-    MatchMessage,
     MatchStatus,
     PortalStatus,
     ResponsePortal,
@@ -240,14 +242,28 @@ def match_propose(
         raise ValidationError(
             _("There is already an open proposal between these two listings.")
         ) from None
-    if message.strip():
-        MatchMessage.objects.create(
-            match=match, organisation=own.organisation, author=user, body=message.strip()
-        )
-    audit_log(actor=user, action="response.match.proposed", target=match, data={"qty": quantity})
-    transaction.on_commit(
-        lambda: tasks.send_match_email.enqueue(match_id=match.pk, event="proposed")
+    # The proposal opens a conversation between the two organisations (partnering's contact
+    # thread: its e-mail tells the other side, with the link to confirm or decline).
+    introduction = _(
+        "We propose a match: %(quantity)s %(unit)s of “%(item)s” (%(portal)s). Confirm or "
+        "decline it here: %(url)s"
+    ) % {
+        "quantity": quantity,
+        "unit": offer.get_unit_display(),
+        "item": offer.item,
+        "portal": own.portal.title,
+        "url": settings.SITE_URL + match.get_absolute_url(),
+    }
+    body = f"{introduction}\n\n{message.strip()}" if message.strip() else introduction
+    match.thread = partnering.thread_start(
+        sender=own.organisation,
+        recipient=counterpart.organisation,
+        actor=user,
+        subject=(_("Match: %(item)s") % {"item": offer.item})[:200],
+        body=body,
     )
+    match.save(update_fields=["thread"])
+    audit_log(actor=user, action="response.match.proposed", target=match, data={"qty": quantity})
     return match
 
 
@@ -349,23 +365,14 @@ def match_decline(*, user: Any, match: SupplyMatch) -> SupplyMatch:
     return match
 
 
-def match_message_post(*, user: Any, match: SupplyMatch, body: str) -> MatchMessage:
-    side = match_side_of(user, match)
-    if side is None:
+def match_message_post(*, user: Any, match: SupplyMatch, body: str) -> Message:
+    """Write in the match's conversation (rate limits and blocks are partnering's)."""
+    if match_side_of(user, match) is None:
         raise PermissionDenied(_("Only the two organisations of a match can write here."))
     _require_active(match.offer.portal)
-    body = body.strip()
-    if not body:
-        raise ValidationError({"body": _("Write a message.")})
-    organisation = match.offer.organisation if side == Side.OFFER else match.request.organisation
-    message = MatchMessage(match=match, organisation=organisation, author=user, body=body)
-    message.full_clean()
-    message.save()
-    match_id = match.pk
-    transaction.on_commit(
-        lambda: tasks.send_match_email.enqueue(match_id=match_id, event="message")
-    )
-    return message
+    if match.thread is None:
+        raise ValidationError(_("This match has no conversation."))
+    return partnering.message_send(thread=match.thread, actor=user, body=body)
 
 
 # --- forum -------------------------------------------------------------------------------------

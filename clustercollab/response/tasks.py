@@ -34,7 +34,10 @@ def _send(template: str, context: dict, recipients: list[str]) -> int:
 
 @task()
 def send_match_email(*, match_id: int, event: str) -> int:
-    """Tell the organisations of a match what happened: proposed, confirmed, message, ended."""
+    """Tell both organisations that a match was confirmed, declined or withdrawn.
+
+    A proposal and the messages about it reach the other side through the contact thread.
+    """
     from clustercollab.response.models import SupplyMatch
 
     match = (
@@ -47,10 +50,6 @@ def send_match_email(*, match_id: int, event: str) -> int:
     if match is None:
         return 0
     organisations = [match.offer.organisation, match.request.organisation]
-    if event == "proposed":
-        # Only the side that did not propose needs to hear about it.
-        proposer_is_offer = match.offer_confirmed_at is not None
-        organisations = [organisations[1] if proposer_is_offer else organisations[0]]
     recipients = sorted({email for org in organisations for email in _member_emails(org)})
     context = {"match": match, "event": event, "url": settings.SITE_URL + match.get_absolute_url()}
     return _send("match", context, recipients)

@@ -252,7 +252,9 @@ def match_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "match": match,
         "side": side,
         "waiting_for_me": waiting_for_me,
-        "thread": match.messages.select_related("organisation", "author"),
+        "messages_of_thread": (
+            match.thread.messages.select_related("sender") if match.thread else []
+        ),
         "form": form,
     }
     return render(request, "response/match_detail.html", context)

@@ -72,8 +72,12 @@ def test_both_confirm_and_the_allocation_is_recorded(scene, django_capture_on_co
         match = services.match_propose(
             user=b_admin, own=request, counterpart=offer, quantity=4_000, message="We need them."
         )
-    # Only A, the side that did not propose, hears about the proposal.
+    # The proposal opens a conversation; only A, the side that did not propose, is told.
     assert [m.to for m in mail.outbox] == [[a_admin.email]]
+    assert match.thread.initiator == b and match.thread.recipient == a
+    first = match.thread.messages.get()
+    assert "4000 pieces of “FFP2 respirator masks”" in first.body
+    assert match.get_absolute_url() in first.body and first.body.endswith("We need them.")
     assert match.request_confirmed_at is not None and match.offer_confirmed_at is None
     assert offer.remaining == 10_000
 
@@ -124,7 +128,8 @@ def test_only_the_two_organisations_may_act_on_a_match(scene):
     with pytest.raises(PermissionDenied):
         services.match_propose(user=outsider, own=request, counterpart=offer, quantity=10)
     match.refresh_from_db()
-    assert match.status == MatchStatus.PROPOSED and match.messages.count() == 0
+    assert match.status == MatchStatus.PROPOSED
+    assert match.thread.messages.count() == 1  # the proposal's own message only
 
 
 @pytest.mark.parametrize("quantity", [0, -5, 4_001])
@@ -197,3 +202,14 @@ def test_urgent_unmatched_requests_reach_staff_daily(scene):
     services.match_confirm(user=a_admin, match=match)
     mail.outbox.clear()
     assert send_urgent_requests_summary.call(today=in_five_days) == 0
+
+
+def test_an_organisation_that_blocked_the_other_gets_no_proposal_from_it(scene):
+    from clustercollab.partnering.models import OrganisationBlock
+
+    portal, (a, a_admin, offer), (b, b_admin, request) = scene
+    OrganisationBlock.objects.create(blocker=a, blocked=b)
+    with pytest.raises(ValidationError, match="does not accept messages"):
+        services.match_propose(user=b_admin, own=request, counterpart=offer, quantity=100)
+    assert not request.as_request.exists()
+    assert mail.outbox == []
