@@ -18,6 +18,7 @@ from clustercollab.matchmaking.models import (
     MeetingRequest,
     Participant,
     RequestStatus,
+    SchedulingRun,
     Slot,
 )
 from clustercollab.organisations.models import Membership
@@ -318,3 +319,7 @@ def meetings_needing_reminder(*, start_before: Any, now: Any) -> QuerySet[Meetin
     return Meeting.objects.filter(
         reminder_sent_at__isnull=True, slot__start__gt=now, slot__start__lte=start_before
     ).select_related("event", "slot", "table", "request__requester", "request__recipient")
+
+
+def latest_scheduling_run(event: MatchmakingEvent) -> SchedulingRun | None:
+    return event.scheduling_runs.select_related("created_by").first()

@@ -39,6 +39,8 @@ from clustercollab.matchmaking.models import (
     Opportunity,
     Participant,
     RequestStatus,
+    RunStatus,
+    SchedulingRun,
 )
 from clustercollab.matchmaking.services import CRITERION_NAMES
 
@@ -590,17 +592,9 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "schedule_all":
-                version = agenda.agenda_schedule_all(event=event, actor=request.user)
-                count = version.entries.count()
-                messages.success(
-                    request,
-                    ngettext(
-                        "Draft agenda ready: %(n)s meeting.",
-                        "Draft agenda ready: %(n)s meetings.",
-                        count,
-                    )
-                    % {"n": count},
-                )
+                run = agenda.scheduling_run_start(event=event, actor=request.user)
+                run.refresh_from_db()  # a worker may have finished it already
+                _announce_run(request, run)
             elif action == "publish":
                 draft = selectors.draft_agenda(event)
                 if draft is None:
@@ -637,10 +631,40 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
             "draft": draft,
             "published": published,
             "entries": _page(request, selectors.agenda_entries(shown)) if shown else None,
-            "scheduler_available": agenda.scheduler_available(),
+            "run": selectors.latest_scheduling_run(event),
             "accepted": event.meeting_requests.filter(status=RequestStatus.ACCEPTED).count(),
         },
     )
+
+
+def _announce_run(request: HttpRequest, run: SchedulingRun) -> None:
+    if run.status == RunStatus.DONE:
+        messages.success(
+            request,
+            ngettext(
+                "Draft agenda ready: %(n)s meeting.",
+                "Draft agenda ready: %(n)s meetings.",
+                run.scheduled,
+            )
+            % {"n": run.scheduled},
+        )
+    elif run.status == RunStatus.FAILED:
+        messages.error(request, run.error)
+    else:
+        messages.info(request, _("Scheduling started; this page shows its progress."))
+
+
+@login_required
+def schedule_run(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
+    """The progress panel of one scheduling run (polled by htmx while it runs)."""
+    event = selectors.event_for_organiser(pk=pk, user=request.user)
+    run = get_object_or_404(event.scheduling_runs.select_related("created_by"), pk=run_pk)
+    response = render(
+        request, "matchmaking/schedule.html#run", {"event": event, "run": run, "polled": True}
+    )
+    if request.htmx and not run.is_active:
+        response["HX-Refresh"] = "true"  # show the new draft with its result
+    return response
 
 
 @login_required

@@ -1,12 +1,12 @@
 """An organisation applies, is selected, meets another participant on the published agenda.
 
-Needs the scheduler package (clustercollab.matchmaking.scheduling); skipped without it.
+"Schedule all" is a background task; the tests' immediate task backend runs it during the
+request, so the page shows the finished run at once.
 """
 
 import re
 from datetime import timedelta
 
-import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from clustercollab.core.moderation import ModerationStatus
@@ -14,8 +14,6 @@ from clustercollab.matchmaking import services
 from clustercollab.matchmaking.models import Participant, RequestMode
 from clustercollab.matchmaking.tests.factories import IN_BOOKING, make_event
 from clustercollab.organisations.tests.factories import make_organisation, make_user
-
-pytest.importorskip("clustercollab.matchmaking.scheduling")
 
 PASSWORD = "Matchmaking-2026-pw"
 
@@ -101,6 +99,8 @@ def test_apply_select_request_accept_schedule_publish_and_see_the_agenda(
     staff_page.goto(f"/matchmaking/{event.pk}/schedule/")
     staff_page.get_by_role("button", name="Schedule all").click()
     expect(staff_page.get_by_text("Draft agenda ready: 1 meeting.")).to_be_visible()
+    expect(staff_page.get_by_test_id("run-status")).to_contain_text("Done")
+    expect(staff_page.get_by_test_id("run-result")).to_contain_text("1 of 1 request scheduled.")
     expect(staff_page.get_by_test_id("bound")).to_contain_text("upper bound")
     staff_page.get_by_role("button", name="Publish the draft").click()
     expect(staff_page.get_by_text("Agenda published; 2 participants")).to_be_visible()
