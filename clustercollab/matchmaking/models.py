@@ -628,6 +628,10 @@ class AgendaVersion(TimeStampedModel):
     def ratio(self) -> float | None:
         return self.objective / self.upper_bound if self.upper_bound else None
 
+    @property
+    def percent(self) -> float | None:
+        return None if self.ratio is None else 100 * self.ratio
+
 
 class AgendaEntry(models.Model):
     version = models.ForeignKey(AgendaVersion, on_delete=models.CASCADE, related_name="entries")

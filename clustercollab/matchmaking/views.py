@@ -619,7 +619,7 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
                 agenda.agenda_entry_lock(entry=entry, actor=request.user, locked=action == "lock")
         except ValidationError as error:
             messages.error(request, _error_text(error))
-        return redirect("matchmaking:schedule", pk=event.pk)
+        return redirect(request.get_full_path())  # the same page of the agenda
     draft = selectors.draft_agenda(event)
     published = selectors.published_agenda(event)
     shown = draft or published
@@ -631,6 +631,9 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
             "draft": draft,
             "published": published,
             "entries": _page(request, selectors.agenda_entries(shown)) if shown else None,
+            "warnings": Paginator(shown.warnings if shown else [], PAGE_SIZE).get_page(
+                request.GET.get("warnings_page")
+            ),
             "run": selectors.latest_scheduling_run(event),
             "accepted": event.meeting_requests.filter(status=RequestStatus.ACCEPTED).count(),
         },
