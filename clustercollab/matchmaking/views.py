@@ -774,7 +774,17 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_for_organiser(pk=pk, user=request.user)
     figures = selectors.dashboard_figures(event)
     version = selectors.published_agenda(event) or selectors.draft_agenda(event)
+    funnel = {
+        _("Applications"): figures["applications"],
+        _("Participants"): figures["participants"],
+        _("Requests"): figures["requests"],
+        _("Accepted"): figures["accepted"],
+        _("Scheduled"): figures["scheduled"],
+        _("Held"): figures["held"],
+        _("No-shows"): figures["no_shows"],
+    }
     charts = {
+        "funnel": {"labels": list(funnel), "data": list(funnel.values())},
         "by_country": {
             "labels": [row[0] for row in figures["by_country"]],
             "data": [row[1] for row in figures["by_country"]],

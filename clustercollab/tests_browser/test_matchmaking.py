@@ -104,6 +104,11 @@ def test_apply_select_request_accept_schedule_publish_and_see_the_agenda(
     expect(staff_page.get_by_test_id("bound")).to_contain_text("upper bound")
     staff_page.get_by_role("button", name="Publish the draft").click()
     expect(staff_page.get_by_text("Agenda published; 2 participants")).to_be_visible()
+    # The organiser's dashboard draws its charts.
+    staff_page.goto(f"/matchmaking/{event.pk}/dashboard/")
+    staff_page.wait_for_function("() => ['chart-funnel', 'chart-by-country'].every(Chart.getChart)")
+    funnel = staff_page.evaluate("() => Chart.getChart('chart-funnel').data.datasets[0].data")
+    assert funnel == [2, 2, 1, 1, 1, 0, 0]
 
     # Both see the meeting at the same UTC instant, each in their own time zone.
     shown = {}

@@ -135,7 +135,8 @@ def test_the_organiser_dashboard_has_its_charts(client, published):
         r'<script id="matchmaking-charts" type="application/json">(.*?)</script>', page
     )
     charts = json.loads(data.group(1))
-    assert set(charts) >= {"by_country", "by_type", "requests", "outcomes"}
+    assert set(charts) >= {"funnel", "by_country", "by_type", "requests", "outcomes"}
+    assert charts["funnel"]["data"] == [2, 2, 1, 1, 1, 0, 0]
     assert sum(charts["by_country"]["data"]) == 2
     assert charts["requests"]["data"] and sum(charts["requests"]["data"]) == 1
 
