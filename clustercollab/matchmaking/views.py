@@ -662,9 +662,7 @@ def schedule_run(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
     """The progress panel of one scheduling run (polled by htmx while it runs)."""
     event = selectors.event_for_organiser(pk=pk, user=request.user)
     run = get_object_or_404(event.scheduling_runs.select_related("created_by"), pk=run_pk)
-    response = render(
-        request, "matchmaking/schedule.html#run", {"event": event, "run": run, "polled": True}
-    )
+    response = render(request, "matchmaking/schedule.html#run", {"event": event, "run": run})
     if request.htmx and not run.is_active:
         response["HX-Refresh"] = "true"  # show the new draft with its result
     return response
