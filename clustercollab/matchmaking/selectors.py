@@ -247,11 +247,13 @@ def agenda_entries(version: AgendaVersion) -> QuerySet:
     )
 
 
-def meeting_grid(event: MatchmakingEvent) -> dict:
-    """Return the organiser's grid: rows of slots, a column per table, a meeting per cell."""
-    tables = list(event.tables.all())
+def meeting_grid(event: MatchmakingEvent, tables: Any = None) -> dict:
+    """Return the organiser's grid: rows of slots, a column per table, a meeting per cell.
+
+    ``tables`` limits the columns (a page of them); every table of the event by default."""
+    tables = list(event.tables.all() if tables is None else tables)
     slots = list(Slot.objects.filter(session__event=event).select_related("session"))
-    meetings = Meeting.objects.filter(event=event).select_related(
+    meetings = Meeting.objects.filter(event=event, table__in=tables).select_related(
         "request__requester", "request__recipient"
     )
     cells = {(m.slot_id, m.table_id): m for m in meetings}

@@ -46,6 +46,7 @@ from clustercollab.matchmaking.services import CRITERION_NAMES
 
 PAGE_SIZE = 25
 PRINT_BATCH = 50
+GRID_TABLES = 20
 
 
 def _error_text(error: ValidationError) -> str:
@@ -671,9 +672,10 @@ def schedule_run(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
 @login_required
 def grid(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_for_organiser(pk=pk, user=request.user)
-    return render(
-        request, "matchmaking/grid.html", {"event": event, **selectors.meeting_grid(event)}
-    )
+    # Columns are tables (hundreds at large events): a page of them at a time.
+    tables = Paginator(event.tables.all(), GRID_TABLES).get_page(request.GET.get("page"))
+    context = {"event": event, "page": tables, **selectors.meeting_grid(event, tables.object_list)}
+    return render(request, "matchmaking/grid.html", context)
 
 
 @login_required

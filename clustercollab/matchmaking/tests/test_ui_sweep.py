@@ -184,3 +184,15 @@ def test_the_shared_pagination_keeps_the_other_parameters(rf):
         "?page=3&amp;edited_page=3",
     ]
     assert links("/r/?sent_page=1&q=%22x%22", "sent_page") == ["?q=%22x%22&amp;sent_page=2"]
+
+
+def test_the_grid_pages_through_the_tables(client, published):
+    event, organiser, a, b = published
+    services.tables_set(event=event, actor=organiser, count=45)
+    client.force_login(organiser)
+    url = f"/matchmaking/{event.pk}/grid/"
+    first = client.get(url).content.decode()
+    assert "Page 1 of 3" in first and "Table 20<" in first and "Table 21<" not in first
+    assert f"{a.name} – {b.name}" in first  # the published meeting sits at table 1 or 2
+    last = client.get(url + "?page=3").content.decode()
+    assert "Table 41<" in last and "Table 45<" in last and f"{a.name} – {b.name}" not in last
