@@ -169,7 +169,8 @@ def test_the_shared_pagination_keeps_the_other_parameters(rf):
 
     def links(url, param=None):
         request = rf.get(url)
-        page = Paginator(range(100), 10).get_page(request.GET.get(param or "page"))
+        key = (param or "page").rsplit("&", 1)[-1]
+        page = Paginator(range(100), 10).get_page(request.GET.get(key))
         context = {"page": page} if param is None else {"page": page, "param": param}
         return re.findall(r'href="([^"]*)"', render_to_string("_pagination.html", context, request))
 
@@ -184,6 +185,11 @@ def test_the_shared_pagination_keeps_the_other_parameters(rf):
         "?page=3&amp;edited_page=3",
     ]
     assert links("/r/?sent_page=1&q=%22x%22", "sent_page") == ["?q=%22x%22&amp;sent_page=2"]
+    # Views that build the query themselves (partnering's lists) pass it ending in the page key.
+    assert links("/posts/?q=wood&page=2", "q=wood&page") == [
+        "?q=wood&amp;page=1",
+        "?q=wood&amp;page=3",
+    ]
 
 
 def test_the_grid_pages_through_the_tables(client, published):
