@@ -7,6 +7,7 @@ from clustercollab.matchmaking.models import (
     Meeting,
     MeetingRequest,
     Participant,
+    SchedulingRun,
     Session,
 )
 
@@ -54,3 +55,11 @@ class MeetingAdmin(admin.ModelAdmin):
 @admin.register(AgendaVersion)
 class AgendaVersionAdmin(admin.ModelAdmin):
     list_display = ["event", "status", "objective", "upper_bound", "created_at"]
+
+
+@admin.register(SchedulingRun)
+class SchedulingRunAdmin(admin.ModelAdmin):
+    list_display = ["event", "status", "stage", "scheduled", "requests", "created_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["event", "created_by", "version"]
+    readonly_fields = ["trace", "error"]

@@ -3,24 +3,34 @@
 The optimisation itself is ``clustercollab.matchmaking.scheduling`` (pure Python, no models);
 this module turns the database into its ``Problem`` and its ``Solution`` back into rows.
 
+"Schedule all" runs in the background: ``scheduling_run_start`` records a ``SchedulingRun``
+(at most one queued or running per event) and enqueues ``tasks.run_scheduler``, which calls
+``scheduling_run_execute``: it builds the problem, runs the scheduler and stores the draft,
+recording each stage on the run so that the organiser's page can show the progress, then the
+result or the error.
+
 Query counts: building a problem reads requests, participants' sessions, slots and the last
 published entries once each (5 queries, whatever the size); storing a draft is two bulk inserts.
 """
 
+import logging
 from collections import defaultdict
-from datetime import datetime
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from clustercollab.core.audit import audit_log
-from clustercollab.matchmaking import selectors, tasks
+from clustercollab.matchmaking import scheduling, selectors, tasks
 from clustercollab.matchmaking.models import (
+    ACTIVE_RUN_STATUSES,
     AgendaEntry,
     AgendaStatus,
     AgendaVersion,
@@ -32,6 +42,9 @@ from clustercollab.matchmaking.models import (
     Participant,
     Priority,
     RequestStatus,
+    RunStage,
+    RunStatus,
+    SchedulingRun,
     Slot,
 )
 from clustercollab.matchmaking.times import local_time_text
@@ -40,14 +53,13 @@ from clustercollab.matchmaking.times import local_time_text
 LONG_GAP_SLOTS = 3
 MUTUAL_BONUS = 1.0
 PRIORITY_BONUS = {Priority.NORMAL: 0.0, Priority.HIGH: 0.25, Priority.TOP: 0.5}
+# The scheduler's time limit; the problem building and storing come on top of it.
+SCHEDULER_SECONDS = getattr(settings, "MATCHMAKING_SCHEDULER_SECONDS", 5.0)
+# A queued or running run not heard of for this long is taken as dead (a worker that stopped),
+# so that it does not block the next "schedule all" forever.
+STALE_RUN_AFTER = timedelta(minutes=15)
 
-
-def scheduler_available() -> bool:
-    try:
-        from clustercollab.matchmaking import scheduling  # noqa: F401
-    except ImportError:
-        return False
-    return True
+logger = logging.getLogger(__name__)
 
 
 def _require_organiser(event: MatchmakingEvent, user: Any) -> None:
@@ -96,8 +108,6 @@ def _locked_and_previous(event: MatchmakingEvent) -> tuple[dict[int, int], dict[
 
 def build_problem(event: MatchmakingEvent) -> Any:
     """Return the scheduler's Problem for the event's accepted requests."""
-    from clustercollab.matchmaking import scheduling
-
     capacity = event.tables.count()
     slots = tuple(
         scheduling.Slot(
@@ -253,23 +263,35 @@ def agenda_draft_create(
     return version
 
 
-def agenda_schedule_all(
-    *, event: MatchmakingEvent, actor: Any, time_limit: float = 5.0
-) -> AgendaVersion:
-    """Run the scheduler over every accepted request and store the result as the draft."""
-    _require_organiser(event, actor)
-    if not scheduler_available():
-        raise ValidationError(_("The meeting scheduler is not installed on this server."))
+def _check_schedulable(event: MatchmakingEvent) -> None:
     if event.participants_pick:
         raise ValidationError(_("In this event participants pick their slots themselves."))
     if not event.tables.exists():
         raise ValidationError(_("Add tables or virtual rooms before scheduling."))
-    from clustercollab.matchmaking import scheduling
 
+
+def _refuse_while_running(event: MatchmakingEvent) -> None:
+    if event.scheduling_runs.filter(status__in=ACTIVE_RUN_STATUSES).exists():
+        raise ValidationError(
+            _("A scheduling run is under way; wait until it finishes (this page shows it).")
+        )
+
+
+def _schedule(
+    event: MatchmakingEvent,
+    actor: Any,
+    time_limit: float,
+    on_stage: Callable[[str], None] = lambda stage: None,
+) -> tuple[AgendaVersion, Any, Any]:
+    """Build the problem, run the scheduler, store the draft; return (draft, problem, solution)."""
+    _require_organiser(event, actor)
+    _check_schedulable(event)
+    on_stage(RunStage.BUILDING)
     problem = build_problem(event)
+    on_stage(RunStage.SOLVING)
     solution = scheduling.schedule(problem, time_limit=time_limit)
-    locked = {r.id for r in problem.requests if r.locked_slot is not None}
-    return agenda_draft_create(
+    on_stage(RunStage.STORING)
+    version = agenda_draft_create(
         event=event,
         actor=actor,
         assignment=dict(solution.assignment),
@@ -278,8 +300,135 @@ def agenda_schedule_all(
         upper_bound=solution.upper_bound,
         objective=solution.objective,
         seconds=solution.seconds,
-        locked=locked,
+        locked={r.id for r in problem.requests if r.locked_slot is not None},
     )
+    return version, problem, solution
+
+
+def agenda_schedule_all(
+    *, event: MatchmakingEvent, actor: Any, time_limit: float = SCHEDULER_SECONDS
+) -> AgendaVersion:
+    """Run the scheduler over every accepted request now and store the result as the draft.
+
+    The organiser's page goes through ``scheduling_run_start`` (in the background) instead.
+    """
+    return _schedule(event, actor, time_limit)[0]
+
+
+def _already_running_error(run: SchedulingRun) -> ValidationError:
+    return ValidationError(
+        _(
+            "A scheduling run is already under way (started by %(who)s at %(when)s UTC); "
+            "wait until it finishes."
+        )
+        % {
+            "who": run.created_by or _("someone"),
+            "when": run.created_at.strftime("%H:%M:%S"),
+        }
+    )
+
+
+def scheduling_run_start(
+    *, event: MatchmakingEvent, actor: Any, time_limit: float = SCHEDULER_SECONDS
+) -> SchedulingRun:
+    """Queue a "schedule all" for the background; refused while another one is under way."""
+    _require_organiser(event, actor)
+    _check_schedulable(event)
+    now = timezone.now()
+    with transaction.atomic():
+        # Serialise the starts of one event: the second one sees the first one's run.
+        MatchmakingEvent.objects.select_for_update().filter(pk=event.pk).first()
+        active = event.scheduling_runs.filter(status__in=ACTIVE_RUN_STATUSES)
+        active.filter(
+            updated_at__lt=now - max(STALE_RUN_AFTER, timedelta(seconds=3 * time_limit))
+        ).update(
+            status=RunStatus.FAILED,
+            finished_at=now,
+            updated_at=now,
+            error=_("The run stopped without finishing (no worker, or the worker stopped)."),
+        )
+        running = active.select_related("created_by").first()
+        if running is not None:
+            raise _already_running_error(running)
+        try:
+            with transaction.atomic():
+                run = SchedulingRun.objects.create(
+                    event=event, created_by=actor, time_limit=time_limit
+                )
+        except IntegrityError:  # another start won the race (the partial unique constraint)
+            running = active.select_related("created_by").first()
+            if running is None:
+                raise ValidationError(_("A scheduling run is already under way.")) from None
+            raise _already_running_error(running) from None
+        audit_log(
+            actor=actor,
+            action="matchmaking.agenda.scheduling_started",
+            target=event,
+            data={"run": run.pk},
+        )
+        transaction.on_commit(lambda: tasks.run_scheduler.enqueue(run_id=run.pk))
+    return run
+
+
+def scheduling_run_execute(*, run_id: int) -> SchedulingRun | None:
+    """The background job: run one queued "schedule all", recording its stages and outcome.
+
+    A failure is recorded on the run (and logged), never raised: the page shows it.
+    """
+    started = timezone.now()
+    claimed = SchedulingRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING,
+        started_at=started,
+        stage=RunStage.BUILDING,
+        stage_started_at=started,
+        updated_at=started,
+    )
+    run = SchedulingRun.objects.select_related("event", "created_by").filter(pk=run_id).first()
+    if run is None or not claimed:  # gone, or already run (a task delivered twice)
+        return run
+    runs = SchedulingRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING)
+
+    def on_stage(stage: str) -> None:
+        now = timezone.now()
+        runs.update(stage=stage, stage_started_at=now, updated_at=now)
+
+    try:
+        version, problem, solution = _schedule(run.event, run.created_by, run.time_limit, on_stage)
+    except (ValidationError, PermissionDenied) as error:
+        message = " ".join(getattr(error, "messages", None) or [str(error)])
+        runs.update(
+            status=RunStatus.FAILED,
+            error=message,
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+    except Exception:  # noqa: BLE001 – recorded for the organiser, logged for the administrators
+        logger.exception("Scheduling run %s of event %s failed", run.pk, run.event_id)
+        runs.update(
+            status=RunStatus.FAILED,
+            error=_(
+                "The scheduler stopped with an unexpected error; the draft agenda was not "
+                "changed. The site's administrators can find the details in the log."
+            ),
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+    else:
+        runs.update(
+            status=RunStatus.DONE,
+            version=version,
+            requests=len(problem.requests),
+            scheduled=len(solution.assignment),
+            upper_bound=solution.upper_bound,
+            objective=solution.objective,
+            warnings=len(version.warnings),
+            method=solution.method[:200],
+            trace=[[stage, round(seconds, 3), weight] for stage, seconds, weight in solution.trace],
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+    run.refresh_from_db()
+    return run
 
 
 @transaction.atomic
@@ -287,6 +436,7 @@ def agenda_entry_lock(*, entry: AgendaEntry, actor: Any, locked: bool) -> Agenda
     """Lock a draft meeting in its slot so that the next run keeps it there."""
     version = entry.version
     _require_organiser(version.event, actor)
+    _refuse_while_running(version.event)
     if version.status != AgendaStatus.DRAFT:
         raise ValidationError(_("Only meetings of the draft agenda can be locked."))
     entry.locked = locked
@@ -361,6 +511,7 @@ def agenda_publish(*, version: AgendaVersion, actor: Any, now: datetime | None =
     now = now or timezone.now()
     event = version.event
     _require_organiser(event, actor)
+    _refuse_while_running(event)
     version = AgendaVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != AgendaStatus.DRAFT:
         raise ValidationError(_("Only a draft agenda can be published."))

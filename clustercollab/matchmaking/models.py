@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clustercollab.core.models import Country, TimeStampedModel
@@ -627,6 +628,10 @@ class AgendaVersion(TimeStampedModel):
     def ratio(self) -> float | None:
         return self.objective / self.upper_bound if self.upper_bound else None
 
+    @property
+    def percent(self) -> float | None:
+        return None if self.ratio is None else 100 * self.ratio
+
 
 class AgendaEntry(models.Model):
     version = models.ForeignKey(AgendaVersion, on_delete=models.CASCADE, related_name="entries")
@@ -646,3 +651,93 @@ class AgendaEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} @ {self.slot_id}/{self.table_id}"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for a worker")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class RunStage(models.TextChoices):
+    BUILDING = "building", _("Reading the requests and slots")
+    SOLVING = "solving", _("Optimising the schedule")
+    STORING = "storing", _("Saving the draft agenda")
+
+
+class SchedulingRun(TimeStampedModel):
+    """One "schedule all", run in the background: its progress, then its result or its error.
+
+    At most one run per event is queued or running (a partial unique constraint), so a second
+    "schedule all" is refused while one is under way.
+    """
+
+    event = models.ForeignKey(
+        MatchmakingEvent, on_delete=models.CASCADE, related_name="scheduling_runs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    stage = models.CharField(_("stage"), max_length=10, choices=RunStage.choices, blank=True)
+    stage_started_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    time_limit = models.FloatField(default=5.0)
+    version = models.ForeignKey(
+        AgendaVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requests = models.PositiveIntegerField(default=0)
+    scheduled = models.PositiveIntegerField(default=0)
+    upper_bound = models.FloatField(default=0)
+    objective = models.FloatField(default=0)
+    warnings = models.PositiveIntegerField(default=0)
+    method = models.CharField(max_length=200, blank=True)
+    # [[stage, seconds so far, weight so far], ...] from the scheduler's Solution.trace.
+    trace = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("scheduling run")
+        verbose_name_plural = _("scheduling runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_active_scheduling_run_per_event",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} run #{self.pk} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_RUN_STATUSES
+
+    @property
+    def ratio(self) -> float | None:
+        return self.objective / self.upper_bound if self.upper_bound else None
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.ratio is None else 100 * self.ratio
+
+    @property
+    def stage_seconds(self) -> float:
+        """Seconds spent in the current stage so far."""
+        if self.stage_started_at is None:
+            return 0.0
+        return max(0.0, (timezone.now() - self.stage_started_at).total_seconds())
+
+    @property
+    def solving_progress(self) -> float:
+        """Share of the solver's time limit used so far (the solver stops at its limit)."""
+        return min(1.0, self.stage_seconds / self.time_limit) if self.time_limit else 0.0

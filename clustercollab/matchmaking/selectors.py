@@ -18,6 +18,7 @@ from clustercollab.matchmaking.models import (
     MeetingRequest,
     Participant,
     RequestStatus,
+    SchedulingRun,
     Slot,
 )
 from clustercollab.organisations.models import Membership
@@ -246,11 +247,13 @@ def agenda_entries(version: AgendaVersion) -> QuerySet:
     )
 
 
-def meeting_grid(event: MatchmakingEvent) -> dict:
-    """Return the organiser's grid: rows of slots, a column per table, a meeting per cell."""
-    tables = list(event.tables.all())
+def meeting_grid(event: MatchmakingEvent, tables: Any = None) -> dict:
+    """Return the organiser's grid: rows of slots, a column per table, a meeting per cell.
+
+    ``tables`` limits the columns (a page of them); every table of the event by default."""
+    tables = list(event.tables.all() if tables is None else tables)
     slots = list(Slot.objects.filter(session__event=event).select_related("session"))
-    meetings = Meeting.objects.filter(event=event).select_related(
+    meetings = Meeting.objects.filter(event=event, table__in=tables).select_related(
         "request__requester", "request__recipient"
     )
     cells = {(m.slot_id, m.table_id): m for m in meetings}
@@ -318,3 +321,7 @@ def meetings_needing_reminder(*, start_before: Any, now: Any) -> QuerySet[Meetin
     return Meeting.objects.filter(
         reminder_sent_at__isnull=True, slot__start__gt=now, slot__start__lte=start_before
     ).select_related("event", "slot", "table", "request__requester", "request__recipient")
+
+
+def latest_scheduling_run(event: MatchmakingEvent) -> SchedulingRun | None:
+    return event.scheduling_runs.select_related("created_by").first()

@@ -167,3 +167,12 @@ def send_agenda_changes(*, participant_id: int, lines: list[str]) -> int:
         subject = _("Your agenda for %(event)s has changed") % {"event": participant.event.title}
         body = "\n".join(f"- {line}" for line in lines) + "\n\n" + url
     return _send(subject, body, _participant_emails(participant))
+
+
+@task()
+def run_scheduler(*, run_id: int) -> str:
+    """Run one queued "schedule all" (see agenda.scheduling_run_execute); return its status."""
+    from clustercollab.matchmaking import agenda  # agenda imports this module
+
+    run = agenda.scheduling_run_execute(run_id=run_id)
+    return run.status if run is not None else ""

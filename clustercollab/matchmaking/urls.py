@@ -29,6 +29,7 @@ urlpatterns = [
     path("<int:pk>/agenda.ics", views.agenda_ics, name="agenda_ics"),
     path("<int:pk>/meetings/<int:meeting_pk>/feedback/", views.meeting_feedback, name="feedback"),
     path("<int:pk>/schedule/", views.schedule, name="schedule"),
+    path("<int:pk>/schedule/runs/<int:run_pk>/", views.schedule_run, name="schedule_run"),
     path("<int:pk>/grid/", views.grid, name="grid"),
     path("<int:pk>/print/", views.print_agendas, name="print"),
     path("<int:pk>/export/<str:kind>.csv", views.export, name="export"),

@@ -39,11 +39,14 @@ from clustercollab.matchmaking.models import (
     Opportunity,
     Participant,
     RequestStatus,
+    RunStatus,
+    SchedulingRun,
 )
 from clustercollab.matchmaking.services import CRITERION_NAMES
 
 PAGE_SIZE = 25
 PRINT_BATCH = 50
+GRID_TABLES = 20
 
 
 def _error_text(error: ValidationError) -> str:
@@ -590,17 +593,9 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "schedule_all":
-                version = agenda.agenda_schedule_all(event=event, actor=request.user)
-                count = version.entries.count()
-                messages.success(
-                    request,
-                    ngettext(
-                        "Draft agenda ready: %(n)s meeting.",
-                        "Draft agenda ready: %(n)s meetings.",
-                        count,
-                    )
-                    % {"n": count},
-                )
+                run = agenda.scheduling_run_start(event=event, actor=request.user)
+                run.refresh_from_db()  # a worker may have finished it already
+                _announce_run(request, run)
             elif action == "publish":
                 draft = selectors.draft_agenda(event)
                 if draft is None:
@@ -625,7 +620,7 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
                 agenda.agenda_entry_lock(entry=entry, actor=request.user, locked=action == "lock")
         except ValidationError as error:
             messages.error(request, _error_text(error))
-        return redirect("matchmaking:schedule", pk=event.pk)
+        return redirect(request.get_full_path())  # the same page of the agenda
     draft = selectors.draft_agenda(event)
     published = selectors.published_agenda(event)
     shown = draft or published
@@ -637,18 +632,50 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
             "draft": draft,
             "published": published,
             "entries": _page(request, selectors.agenda_entries(shown)) if shown else None,
-            "scheduler_available": agenda.scheduler_available(),
+            "warnings": Paginator(shown.warnings if shown else [], PAGE_SIZE).get_page(
+                request.GET.get("warnings_page")
+            ),
+            "run": selectors.latest_scheduling_run(event),
             "accepted": event.meeting_requests.filter(status=RequestStatus.ACCEPTED).count(),
         },
     )
 
 
+def _announce_run(request: HttpRequest, run: SchedulingRun) -> None:
+    if run.status == RunStatus.DONE:
+        messages.success(
+            request,
+            ngettext(
+                "Draft agenda ready: %(n)s meeting.",
+                "Draft agenda ready: %(n)s meetings.",
+                run.scheduled,
+            )
+            % {"n": run.scheduled},
+        )
+    elif run.status == RunStatus.FAILED:
+        messages.error(request, run.error)
+    else:
+        messages.info(request, _("Scheduling started; this page shows its progress."))
+
+
+@login_required
+def schedule_run(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
+    """The progress panel of one scheduling run (polled by htmx while it runs)."""
+    event = selectors.event_for_organiser(pk=pk, user=request.user)
+    run = get_object_or_404(event.scheduling_runs.select_related("created_by"), pk=run_pk)
+    response = render(request, "matchmaking/schedule.html#run", {"event": event, "run": run})
+    if request.htmx and not run.is_active:
+        response["HX-Refresh"] = "true"  # show the new draft with its result
+    return response
+
+
 @login_required
 def grid(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_for_organiser(pk=pk, user=request.user)
-    return render(
-        request, "matchmaking/grid.html", {"event": event, **selectors.meeting_grid(event)}
-    )
+    # Columns are tables (hundreds at large events): a page of them at a time.
+    tables = Paginator(event.tables.all(), GRID_TABLES).get_page(request.GET.get("page"))
+    context = {"event": event, "page": tables, **selectors.meeting_grid(event, tables.object_list)}
+    return render(request, "matchmaking/grid.html", context)
 
 
 @login_required
@@ -747,7 +774,17 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_for_organiser(pk=pk, user=request.user)
     figures = selectors.dashboard_figures(event)
     version = selectors.published_agenda(event) or selectors.draft_agenda(event)
+    funnel = {
+        _("Applications"): figures["applications"],
+        _("Participants"): figures["participants"],
+        _("Requests"): figures["requests"],
+        _("Accepted"): figures["accepted"],
+        _("Scheduled"): figures["scheduled"],
+        _("Held"): figures["held"],
+        _("No-shows"): figures["no_shows"],
+    }
     charts = {
+        "funnel": {"labels": list(funnel), "data": list(funnel.values())},
         "by_country": {
             "labels": [row[0] for row in figures["by_country"]],
             "data": [row[1] for row in figures["by_country"]],

@@ -1,21 +1,19 @@
 """An organisation applies, is selected, meets another participant on the published agenda.
 
-Needs the scheduler package (clustercollab.matchmaking.scheduling); skipped without it.
+"Schedule all" is a background task; the tests' immediate task backend runs it during the
+request, so the page shows the finished run at once.
 """
 
 import re
 from datetime import timedelta
 
-import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from clustercollab.core.moderation import ModerationStatus
-from clustercollab.matchmaking import services
-from clustercollab.matchmaking.models import Participant, RequestMode
-from clustercollab.matchmaking.tests.factories import IN_BOOKING, make_event
+from clustercollab.matchmaking import agenda, services
+from clustercollab.matchmaking.models import Participant, RequestMode, SchedulingRun
+from clustercollab.matchmaking.tests.factories import IN_BOOKING, make_event, make_participant
 from clustercollab.organisations.tests.factories import make_organisation, make_user
-
-pytest.importorskip("clustercollab.matchmaking.scheduling")
 
 PASSWORD = "Matchmaking-2026-pw"
 
@@ -101,9 +99,16 @@ def test_apply_select_request_accept_schedule_publish_and_see_the_agenda(
     staff_page.goto(f"/matchmaking/{event.pk}/schedule/")
     staff_page.get_by_role("button", name="Schedule all").click()
     expect(staff_page.get_by_text("Draft agenda ready: 1 meeting.")).to_be_visible()
+    expect(staff_page.get_by_test_id("run-status")).to_contain_text("Done")
+    expect(staff_page.get_by_test_id("run-result")).to_contain_text("1 of 1 request scheduled.")
     expect(staff_page.get_by_test_id("bound")).to_contain_text("upper bound")
     staff_page.get_by_role("button", name="Publish the draft").click()
     expect(staff_page.get_by_text("Agenda published; 2 participants")).to_be_visible()
+    # The organiser's dashboard draws its charts.
+    staff_page.goto(f"/matchmaking/{event.pk}/dashboard/")
+    staff_page.wait_for_function("() => ['chart-funnel', 'chart-by-country'].every(Chart.getChart)")
+    funnel = staff_page.evaluate("() => Chart.getChart('chart-funnel').data.datasets[0].data")
+    assert funnel == [2, 2, 1, 1, 1, 0, 0]
 
     # Both see the meeting at the same UTC instant, each in their own time zone.
     shown = {}
@@ -140,3 +145,29 @@ def test_apply_select_request_accept_schedule_publish_and_see_the_agenda(
     # Close every context before the live server stops, so no request outlives it.
     for context in (visitor, lisbon_page.context, helsinki_page.context, staff_page.context):
         context.close()
+
+
+def test_the_schedule_page_follows_a_background_run_until_it_is_done(
+    browser: Browser, live_server, taxonomies
+):
+    staff = make_user("organiser@platform.example.org", staff=True, password=PASSWORD)
+    event = make_event(request_mode=RequestMode.AUTOMATIC, tables=2, slots=3)
+    a, b = make_participant(event), make_participant(event)
+    services.meeting_request_create(
+        event=event, requester=a, recipient=b, actor=a.user, message="Meet?", now=IN_BOOKING
+    )
+    # Queued as with the database task backend before a worker picks it up.
+    run = SchedulingRun.objects.create(event=event, created_by=staff, time_limit=1)
+
+    page = _log_in(browser, live_server, staff.email)
+    page.goto(f"/matchmaking/{event.pk}/schedule/")
+    expect(page.get_by_test_id("run-status")).to_contain_text("Waiting for a worker")
+    expect(page.get_by_role("button", name="Schedule all")).to_be_disabled()
+
+    agenda.scheduling_run_execute(run_id=run.pk)  # the worker
+    # The page polls, sees the run finished and reloads with the new draft and its figures.
+    expect(page.get_by_test_id("run-status")).to_contain_text("Done")
+    expect(page.get_by_test_id("run-result")).to_contain_text("1 of 1 request scheduled.")
+    expect(page.get_by_test_id("bound")).to_contain_text("upper bound")
+    expect(page.get_by_role("button", name="Publish the draft")).to_be_enabled()
+    page.context.close()

@@ -1,13 +1,7 @@
 """The organiser's flow: schedule all → draft with warnings → lock → publish → per-person diff.
 
-Runs against the real scheduler when it is installed; otherwise against a small stand-in with
-the same interface (``_interface_stand_in``), so that this app's half of the flow stays tested.
+Runs against the real scheduler (``clustercollab.matchmaking.scheduling``).
 """
-
-import importlib
-import sys
-import types
-from dataclasses import dataclass
 
 import pytest
 from django.core import mail
@@ -20,100 +14,11 @@ from clustercollab.matchmaking.models import (
     Meeting,
     Priority,
     RequestMode,
-    RequestStatus,
 )
 from clustercollab.matchmaking.tests.factories import IN_BOOKING, make_event, make_participant
 from clustercollab.organisations.tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def _interface_stand_in() -> types.ModuleType:
-    """The scheduler's interface with a first-fit schedule (enough for instances with room)."""
-    module = types.ModuleType("clustercollab.matchmaking.scheduling")
-
-    @dataclass(frozen=True)
-    class Slot:
-        id: int
-        session_id: int
-        start: object
-        end: object
-        capacity: int
-
-    @dataclass(frozen=True)
-    class Request:
-        id: int
-        a: int
-        b: int
-        weight: float
-        locked_slot: int | None = None
-
-    @dataclass(frozen=True)
-    class Problem:
-        slots: tuple
-        requests: tuple
-        available: dict
-        max_meetings: dict
-        previous: dict
-
-    @dataclass(frozen=True)
-    class Unscheduled:
-        request_id: int
-        reason: str
-
-    @dataclass(frozen=True)
-    class Solution:
-        assignment: dict
-        unscheduled: tuple
-        upper_bound: float
-        objective: float
-        gaps: dict
-        seconds: float
-
-    def schedule(problem, time_limit=5.0):
-        used, busy, assignment, unscheduled = {}, set(), {}, []
-        ordered = sorted(problem.requests, key=lambda r: (r.locked_slot is None, -r.weight, r.id))
-        for r in ordered:
-            choices = (
-                [r.locked_slot]
-                if r.locked_slot
-                else ([problem.previous[r.id]] if r.id in problem.previous else [])
-                + [s.id for s in problem.slots]
-            )
-            capacity = {s.id: s.capacity for s in problem.slots}
-            for slot in choices:
-                free = used.get(slot, 0) < capacity[slot]
-                if (
-                    free
-                    and slot in problem.available[r.a] & problem.available[r.b]
-                    and not ({(r.a, slot), (r.b, slot)} & busy)
-                ):
-                    assignment[r.id] = slot
-                    used[slot] = used.get(slot, 0) + 1
-                    busy |= {(r.a, slot), (r.b, slot)}
-                    break
-            else:
-                unscheduled.append(Unscheduled(r.id, "no common free slot"))
-        objective = sum(r.weight for r in problem.requests if r.id in assignment)
-        return Solution(assignment, tuple(unscheduled), upper_bound(problem), objective, {}, 0.0)
-
-    def upper_bound(problem):
-        return float(sum(r.weight for r in problem.requests))
-
-    for name, value in locals().copy().items():
-        if not name.startswith("_") and name != "module":
-            setattr(module, name, value)
-    return module
-
-
-@pytest.fixture
-def scheduler(monkeypatch):
-    try:
-        return importlib.import_module("clustercollab.matchmaking.scheduling")
-    except ImportError:
-        stand_in = _interface_stand_in()
-        monkeypatch.setitem(sys.modules, stand_in.__name__, stand_in)
-        return stand_in
 
 
 @pytest.fixture
@@ -149,7 +54,7 @@ def test_weights_prefer_mutual_interest_and_priority(world):
     assert weights[mutual.pk] > weights[one_way.pk] == 1.0
 
 
-def test_the_problem_carries_every_constraint(world, scheduler):
+def test_the_problem_carries_every_constraint(world):
     event, _organiser, (a, b, c, _d) = world
     r1 = _meet(event, a, b)
     c.sessions.clear()
@@ -164,7 +69,7 @@ def test_the_problem_carries_every_constraint(world, scheduler):
 
 
 def test_schedule_lock_publish_and_tell_each_person_what_changed(
-    world, scheduler, django_capture_on_commit_callbacks
+    world, django_capture_on_commit_callbacks
 ):
     event, organiser, (a, b, c, d) = world
     ab, cd = _meet(event, a, b), _meet(event, c, d)
@@ -203,7 +108,7 @@ def test_schedule_lock_publish_and_tell_each_person_what_changed(
     assert draft.status == AgendaStatus.SUPERSEDED
 
 
-def test_publishing_a_draft_with_a_cancelled_meeting_is_refused(world, scheduler):
+def test_publishing_a_draft_with_a_cancelled_meeting_is_refused(world):
     event, organiser, (a, b, _c, _d) = world
     ab = _meet(event, a, b)
     draft = agenda.agenda_schedule_all(event=event, actor=organiser)
@@ -239,16 +144,3 @@ def test_the_table_assignment_never_overfills_a_slot(world):
     assert len(set(tables.values())) == 2
     with pytest.raises(ValidationError, match="more meetings in a slot than there are tables"):
         agenda.assign_tables(event, {1: slot.pk, 2: slot.pk, 3: slot.pk})
-
-
-def test_schedule_all_without_the_scheduler_says_so_and_stores_nothing(world, monkeypatch):
-    event, organiser, (a, b, _c, _d) = world
-    _meet(event, a, b)
-    import clustercollab.matchmaking as package
-
-    monkeypatch.setitem(sys.modules, "clustercollab.matchmaking.scheduling", None)
-    monkeypatch.delattr(package, "scheduling", raising=False)
-    with pytest.raises(ValidationError, match="not installed"):
-        agenda.agenda_schedule_all(event=event, actor=organiser)
-    assert not event.agenda_versions.exists()
-    assert event.meeting_requests.get().status == RequestStatus.ACCEPTED

@@ -1,10 +1,12 @@
-"""Many simultaneous bookings on PostgreSQL: no taken table, no double-booked person.
+"""Many simultaneous bookings on PostgreSQL: no taken table, no double-booked person; many
+simultaneous "schedule all" presses start one run.
 
 Each attempt runs in its own thread with its own database connection and starts at the same
 moment (a barrier). SQLite serialises every write, so there is nothing to race there.
 """
 
 import threading
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,9 +14,10 @@ from django.core.management import call_command
 from django.db import connection
 
 from clustercollab.core.models import Country
-from clustercollab.matchmaking import services
-from clustercollab.matchmaking.models import Booking, Meeting, SchedulingMode
+from clustercollab.matchmaking import agenda, services
+from clustercollab.matchmaking.models import Booking, Meeting, SchedulingMode, SchedulingRun
 from clustercollab.matchmaking.tests.factories import IN_BOOKING, make_event, make_participant
+from clustercollab.organisations.tests.factories import make_user
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -99,3 +102,34 @@ def test_fifty_requests_to_one_person_in_one_slot_book_them_once():
     assert (ok, refused) == (1, ATTEMPTS - 1)
     assert Booking.objects.filter(participant=star).count() == 1
     _assert_consistent(event)
+
+
+def test_ten_organisers_pressing_schedule_all_at_once_start_one_run(monkeypatch):
+    no_worker = SimpleNamespace(run_scheduler=SimpleNamespace(enqueue=lambda **kwargs: None))
+    monkeypatch.setattr(agenda, "tasks", no_worker)
+    event = make_event(tables=2, slots=2)
+    organisers = [make_user(staff=True) for _ in range(10)]
+    barrier = threading.Barrier(len(organisers))
+    outcomes, lock = [], threading.Lock()
+
+    def press(user):
+        try:
+            barrier.wait()
+            agenda.scheduling_run_start(event=event, actor=user)
+            outcome = "started"
+        except ValidationError as error:
+            outcome = "refused" if "already under way" in str(error) else repr(error)
+        except Exception as error:  # noqa: BLE001 – any other error fails the test below
+            outcome = repr(error)
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=press, args=(user,)) for user in organisers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused"] * 9 + ["started"]
+    assert SchedulingRun.objects.filter(event=event).count() == 1

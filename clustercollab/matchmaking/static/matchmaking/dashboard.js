@@ -12,6 +12,7 @@
       options: { plugins: { legend: { display: kind !== "bar" } } },
     });
   };
+  draw("chart-funnel", "bar", charts.funnel);
   draw("chart-by-country", "bar", charts.by_country);
   draw("chart-by-type", "doughnut", charts.by_type);
   draw("chart-requests", "bar", charts.requests);
