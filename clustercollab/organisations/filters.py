@@ -1,0 +1,271 @@
+"""The directory's one FilterSet: the HTML page, the map's GeoJSON, the CSV export and the API.
+
+Query parameters (the URL holds the whole state; every multi-valued one may repeat, values of one
+parameter are alternatives, different parameters all apply):
+
+    q            words to search for (see search.py)
+    kind         OrganisationKind value
+    country      ISO 3166 code, e.g. DE
+    region       NUTS 1/2/3 code; matches profiles in that region or any region inside it
+    eu           "eu" or "non_eu"
+    ecosystem    industrial-ecosystem slug
+    nace         NACE code (section letter, division, group or class); includes its children
+    emerging     emerging-industry slug
+    label        cluster-excellence label (bronze, silver, gold)
+    members_min  at least this many members (whole number)
+    members_max  at most this many members (whole number)
+    language     a language spoken (ISO 639-1 code)
+    sort         relevance (default when q is given), name (default otherwise), size, newest
+
+Only published profiles ever come out, whatever queryset is passed in. Invalid values make the
+form invalid (``filterset.is_valid()`` is False, ``filterset.errors`` says why); callers show a
+notice (page) or answer 400 (API) instead of filtering.
+"""
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from clustercollab.core.models import (
+    Country,
+    CountryGroup,
+    EmergingIndustry,
+    IndustrialEcosystem,
+    NaceActivity,
+    NutsRegion,
+)
+from clustercollab.core.moderation import ModerationStatus
+from clustercollab.organisations.models import Label, Organisation, OrganisationKind
+from clustercollab.organisations.search import search_organisations
+
+SORT_RELEVANCE = "relevance"
+SORT_CHOICES = [
+    (SORT_RELEVANCE, _("Relevance")),
+    ("name", _("Name")),
+    ("size", _("Size (members)")),
+    ("newest", _("Newest")),
+]
+SORT_ORDERINGS = {
+    "name": ["name", "pk"],
+    "size": ["-member_total", "name", "pk"],
+    "newest": ["-published_at", "-pk"],
+    SORT_RELEVANCE: ["-search_rank", "name", "pk"],
+}
+EU_CHOICES = [("eu", _("EU member states")), ("non_eu", _("Outside the EU"))]
+LABEL_CHOICES = [(value, label) for value, label in Label.choices if value]
+
+UPPERCASE_CODES = ["country", "region", "nace"]
+
+# The parameters that narrow the result set (everything but the text and the sort), in the
+# order the page shows their facets.
+FACET_PARAMETERS = [
+    "kind",
+    "country",
+    "region",
+    "eu",
+    "ecosystem",
+    "nace",
+    "emerging",
+    "label",
+    "language",
+    "members_min",
+    "members_max",
+]
+
+
+class MembersFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+def _through_exists(field: str, **conditions: Any) -> Exists:
+    through = Organisation._meta.get_field(field).remote_field.through
+    return Exists(through.objects.filter(organisation_id=OuterRef("pk"), **conditions))
+
+
+class OrganisationFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_nothing", max_length=200, strip=True
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        label=_("Kind of organisation"), choices=OrganisationKind.choices, distinct=False
+    )
+    country = django_filters.ModelMultipleChoiceFilter(
+        label=_("Country"), queryset=Country.objects.all(), to_field_name="code", distinct=False
+    )
+    region = django_filters.ModelMultipleChoiceFilter(
+        label=_("Region"),
+        queryset=NutsRegion.objects.all(),
+        to_field_name="code",
+        method="filter_region",
+    )
+    eu = django_filters.ChoiceFilter(label=_("EU"), choices=EU_CHOICES, method="filter_eu")
+    ecosystem = django_filters.ModelMultipleChoiceFilter(
+        label=_("Industrial ecosystem"),
+        queryset=IndustrialEcosystem.objects.all(),
+        to_field_name="slug",
+        method="filter_ecosystem",
+    )
+    nace = django_filters.ModelMultipleChoiceFilter(
+        label=_("NACE sector"),
+        queryset=NaceActivity.objects.all(),
+        to_field_name="code",
+        method="filter_nace",
+    )
+    emerging = django_filters.ModelMultipleChoiceFilter(
+        label=_("Emerging industry"),
+        queryset=EmergingIndustry.objects.all(),
+        to_field_name="slug",
+        method="filter_emerging",
+    )
+    label = django_filters.MultipleChoiceFilter(
+        label=_("Cluster-excellence label"), choices=LABEL_CHOICES, distinct=False
+    )
+    members_min = MembersFilter(
+        label=_("At least … members"),
+        field_name="member_total",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=10_000_000,
+    )
+    members_max = MembersFilter(
+        label=_("At most … members"),
+        field_name="member_total",
+        lookup_expr="lte",
+        min_value=0,
+        max_value=10_000_000,
+    )
+    language = django_filters.MultipleChoiceFilter(
+        label=_("Language spoken"), choices=settings.PROFILE_LANGUAGES, method="filter_language"
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), choices=SORT_CHOICES, method="filter_nothing", empty_label=None
+    )
+
+    class Meta:
+        model = Organisation
+        fields: list[str] = []
+
+    def __init__(
+        self, data: Any = None, queryset: QuerySet[Organisation] | None = None, **kwargs: Any
+    ) -> None:
+        if queryset is None:
+            queryset = Organisation.objects.all()
+        # Always bound, so that an empty query still goes through filter_queryset (published).
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        for name in UPPERCASE_CODES:
+            if hasattr(data, "setlist") and name in data:
+                data.setlist(name, [value.strip().upper() for value in data.getlist(name)])
+        super().__init__(data, queryset=queryset, **kwargs)
+
+    # -- filter methods (each receives the cleaned value, never an empty one) ------------------
+
+    def filter_nothing(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        # q and sort are applied in filter_queryset, after every other filter.
+        return queryset
+
+    def filter_region(self, queryset: QuerySet, name: str, value: list[NutsRegion]) -> QuerySet:
+        # NUTS codes nest by prefix: DE212 lies in DE21, which lies in DE2.
+        condition = Q()
+        for region in value:
+            condition |= Q(nuts_region_id__startswith=region.code)
+        return queryset.filter(condition)
+
+    def filter_eu(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        eu = Q(country__group=CountryGroup.EU)
+        return queryset.filter(eu if value == "eu" else ~eu)
+
+    def filter_ecosystem(self, queryset: QuerySet, name: str, value: list) -> QuerySet:
+        ids = [ecosystem.pk for ecosystem in value]
+        return queryset.filter(_through_exists("ecosystems", industrialecosystem_id__in=ids))
+
+    def filter_emerging(self, queryset: QuerySet, name: str, value: list) -> QuerySet:
+        slugs = [industry.pk for industry in value]
+        return queryset.filter(
+            _through_exists("emerging_industries", emergingindustry_id__in=slugs)
+        )
+
+    def filter_nace(self, queryset: QuerySet, name: str, value: list[NaceActivity]) -> QuerySet:
+        condition = Q()
+        for activity in value:
+            if activity.level == "section":
+                condition |= Q(naceactivity__section=activity.code)
+            else:
+                condition |= Q(naceactivity_id__startswith=activity.code)
+        return queryset.filter(_through_exists("nace_activities", condition))
+
+    def filter_language(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        return queryset.filter(JsonListHasAny("languages", value))
+
+    # -- applying them -------------------------------------------------------------------------
+
+    def filter_queryset(
+        self, queryset: QuerySet[Organisation], *, without: tuple[str, ...] = ()
+    ) -> QuerySet[Organisation]:
+        """Apply every valid filter (but ``without``), the text search and the sort order."""
+        queryset = queryset.filter(status=ModerationStatus.PUBLISHED)
+        for name, value in self.form.cleaned_data.items():
+            if name in without or _is_empty(value):
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        text = self.form.cleaned_data.get("q") or ""
+        if text:
+            queryset = search_organisations(queryset, text)
+        return queryset.order_by(*SORT_ORDERINGS[self.sort_key])
+
+    def queryset_without(self, *names: str) -> QuerySet[Organisation]:
+        """The result set with every filter but ``names``, unordered: for their facet counts."""
+        self.is_valid()
+        return self.filter_queryset(self.queryset.all(), without=names).order_by()
+
+    @property
+    def sort_key(self) -> str:
+        cleaned = getattr(self.form, "cleaned_data", {}) or {}
+        sort = cleaned.get("sort") or ""
+        text = cleaned.get("q") or ""
+        if not sort or (sort == SORT_RELEVANCE and not text):
+            return SORT_RELEVANCE if text else "name"
+        return sort
+
+    @property
+    def active_filters(self) -> dict[str, Any]:
+        """The narrowing filters in use (name → cleaned value), for "remove this filter" links."""
+        if not self.is_valid():
+            return {}
+        return {
+            name: self.form.cleaned_data[name]
+            for name in FACET_PARAMETERS
+            if not _is_empty(self.form.cleaned_data.get(name))
+        }
+
+
+def _is_empty(value: Any) -> bool:
+    if isinstance(value, QuerySet):
+        return not value
+    return value in (None, "", [], ())
+
+
+class JsonListHasAny(Func):
+    """A condition: the JSON list in ``field`` holds at least one of ``values``."""
+
+    output_field = BooleanField()
+
+    def __init__(self, field: str, values: list[str]) -> None:
+        super().__init__(F(field))
+        self.values = list(values)
+
+    def as_sqlite(self, compiler, connection, **extra) -> tuple[str, list]:  # noqa: ANN001, ANN003
+        sql, params = compiler.compile(self.source_expressions[0])
+        placeholders = ", ".join(["%s"] * len(self.values))
+        return (
+            f"EXISTS (SELECT 1 FROM json_each({sql}) WHERE json_each.value IN ({placeholders}))",
+            [*params, *self.values],
+        )
+
+    def as_postgresql(self, compiler, connection, **extra) -> tuple[str, list]:  # noqa: ANN001, ANN003
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql} ?| %s::text[])", [*params, self.values]
