@@ -1,3 +1,164 @@
-"""The organisations app's REST API endpoints, mounted under /api/v1/ by clustercollab.api.urls."""
+"""The organisations app's REST API endpoints, mounted under /api/v1/ by clustercollab.api.urls.
 
-urlpatterns: list = []
+The list takes exactly the directory page's query parameters (one OrganisationFilterSet serves
+both), so a search on the page and through the API give the same profiles in the same order.
+"""
+
+from django.db.models import QuerySet
+from django.urls import path
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers
+
+from clustercollab.organisations.filters import OrganisationFilterSet
+from clustercollab.organisations.models import Organisation
+
+ERROR_EXAMPLE = {
+    "status": 400,
+    "code": "invalid",
+    "message": "Invalid request. country: Select a valid choice. XX is not one of the "
+    "available choices.",
+    "errors": {"country": ["Select a valid choice. XX is not one of the available choices."]},
+}
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error answer."""
+
+    status = serializers.IntegerField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class OrganisationListSerializer(serializers.ModelSerializer):
+    country = serializers.CharField(source="country_id", help_text="ISO 3166 code.")
+    nuts_region = serializers.CharField(
+        source="nuts_region_id", allow_null=True, help_text="NUTS 2024 level-3 code."
+    )
+    ecosystems = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    members = serializers.IntegerField(source="member_total", help_text="Members of all types.")
+    profile_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "acronym",
+            "kind",
+            "country",
+            "nuts_region",
+            "city",
+            "latitude",
+            "longitude",
+            "website",
+            "ecosystems",
+            "keywords",
+            "label",
+            "members",
+            "published_at",
+            "profile_url",
+        ]
+
+    def get_profile_url(self, organisation: Organisation) -> str:
+        url = organisation.get_absolute_url()
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+class MemberCountsSerializer(serializers.Serializer):
+    smes = serializers.IntegerField(source="members_smes", allow_null=True)
+    large_companies = serializers.IntegerField(source="members_large_companies", allow_null=True)
+    research = serializers.IntegerField(source="members_research", allow_null=True)
+    universities = serializers.IntegerField(source="members_universities", allow_null=True)
+    public_bodies = serializers.IntegerField(source="members_public_bodies", allow_null=True)
+    civil_society = serializers.IntegerField(source="members_civil_society", allow_null=True)
+
+
+class OrganisationDetailSerializer(OrganisationListSerializer):
+    nace_activities = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="NACE Rev. 2 codes."
+    )
+    emerging_industries = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Emerging-industry slugs."
+    )
+    target_countries = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="ISO 3166 codes."
+    )
+    members_by_type = MemberCountsSerializer(source="*")
+    logo = serializers.ImageField(read_only=True, use_url=True)
+
+    class Meta(OrganisationListSerializer.Meta):
+        fields = [
+            *OrganisationListSerializer.Meta.fields,
+            "about",
+            "about_language",
+            "offers",
+            "seeks",
+            "logo",
+            "nace_activities",
+            "emerging_industries",
+            "target_countries",
+            "languages",
+            "members_by_type",
+            "management_fte",
+            "label_valid_until",
+            "programme_recognition",
+            "legal_form",
+            "established_on",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "source",
+            "updated_at",
+        ]
+
+
+ERROR_RESPONSES = {
+    400: OpenApiResponse(ErrorSerializer, description="A query parameter is invalid."),
+    429: OpenApiResponse(ErrorSerializer, description="Too many requests: try again later."),
+}
+
+
+@extend_schema(
+    tags=["organisations"],
+    summary="Published organisation profiles (the directory)",
+    description=(
+        "The directory's search and filters as query parameters: repeat a parameter for "
+        "alternatives (`country=FI&country=SE`); different parameters all apply. `sort` is "
+        "relevance (default with `q`), name (default otherwise), size or newest. A parameter "
+        "that cannot be used (unknown code, a non-numeric member count, a page past the end) "
+        "answers 400 with a message."
+    ),
+    responses={200: OrganisationListSerializer(many=True), **ERROR_RESPONSES},
+)
+class OrganisationList(generics.ListAPIView):
+    serializer_class = OrganisationListSerializer
+    filterset_class = OrganisationFilterSet
+
+    def get_queryset(self) -> QuerySet[Organisation]:
+        return Organisation.objects.published().prefetch_related("ecosystems")
+
+
+@extend_schema(
+    tags=["organisations"],
+    summary="One published organisation profile",
+    responses={
+        200: OrganisationDetailSerializer,
+        404: OpenApiResponse(ErrorSerializer, description="No published profile has this id."),
+        429: ERROR_RESPONSES[429],
+    },
+)
+class OrganisationDetail(generics.RetrieveAPIView):
+    serializer_class = OrganisationDetailSerializer
+
+    def get_queryset(self) -> QuerySet[Organisation]:
+        return Organisation.objects.published().prefetch_related(
+            "ecosystems", "nace_activities", "emerging_industries", "target_countries"
+        )
+
+
+urlpatterns = [
+    path("organisations/", OrganisationList.as_view(), name="organisations"),
+    path("organisations/<int:pk>/", OrganisationDetail.as_view(), name="organisation"),
+]
