@@ -22,6 +22,7 @@ form invalid (``filterset.is_valid()`` is False, ``filterset.errors`` says why);
 notice (page) or answer 400 (API) instead of filtering.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 import django_filters
@@ -82,9 +83,9 @@ class MembersFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-def _through_exists(field: str, **conditions: Any) -> Exists:
+def _through_exists(field: str, *conditions: Q, **lookups: Any) -> Exists:
     through = Organisation._meta.get_field(field).remote_field.through
-    return Exists(through.objects.filter(organisation_id=OuterRef("pk"), **conditions))
+    return Exists(through.objects.filter(*conditions, organisation_id=OuterRef("pk"), **lookups))
 
 
 class OrganisationFilterSet(django_filters.FilterSet):
@@ -172,7 +173,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
         # NUTS codes nest by prefix: DE212 lies in DE21, which lies in DE2.
         condition = Q()
         for region in value:
-            condition |= Q(nuts_region_id__startswith=region.code)
+            condition |= Q(nuts_region__code__startswith=region.code)
         return queryset.filter(condition)
 
     def filter_eu(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -195,7 +196,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
             if activity.level == "section":
                 condition |= Q(naceactivity__section=activity.code)
             else:
-                condition |= Q(naceactivity_id__startswith=activity.code)
+                condition |= Q(naceactivity__code__startswith=activity.code)
         return queryset.filter(_through_exists("nace_activities", condition))
 
     def filter_language(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
@@ -269,3 +270,45 @@ class JsonListHasAny(Func):
     def as_postgresql(self, compiler, connection, **extra) -> tuple[str, list]:  # noqa: ANN001, ANN003
         sql, params = compiler.compile(self.source_expressions[0])
         return f"({sql} ?| %s::text[])", [*params, self.values]
+
+
+@dataclass(frozen=True)
+class FilterRemoval:
+    """One filter value in use and the query string without it ("remove this filter")."""
+
+    label: str
+    value: str
+    query: str
+
+
+def directory_removals(params: QueryDict, filterset: OrganisationFilterSet) -> list[FilterRemoval]:
+    """The active narrowing filters of ``params``, each with the query that drops it."""
+    removals = []
+    for name in [*FACET_PARAMETERS, "q"]:
+        for value in params.getlist(name):
+            if not value.strip():
+                continue
+            query = params.copy()
+            query.setlist(name, [v for v in params.getlist(name) if v != value])
+            query.pop("page", None)
+            field = filterset.form.fields.get(name)
+            removals.append(
+                FilterRemoval(
+                    label=str(field.label) if field is not None else name,
+                    value=_value_label(field, value),
+                    query=query.urlencode(),
+                )
+            )
+    return removals
+
+
+def _value_label(field: forms.Field | None, value: str) -> str:
+    choices = getattr(field, "choices", None)
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        found = field.queryset.filter(**{field.to_field_name: value.strip().upper()}).first() or (
+            field.queryset.filter(**{field.to_field_name: value}).first()
+        )
+        return str(found) if found is not None else value
+    if choices:
+        return str(dict(choices).get(value, value))
+    return value
