@@ -348,9 +348,3 @@ SPECTACULAR_SETTINGS = {
 # draws only the shipped country outlines and needs no tile server.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
-
-# --- Directory map (organisations) ---
-# Optional background tiles, e.g. "https://tiles.example.org/{z}/{x}/{y}.png"; empty: the map
-# draws only the shipped country outlines and needs no tile server.
-MAP_TILE_URL = env_str("MAP_TILE_URL", "")
-MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
