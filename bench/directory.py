@@ -53,7 +53,8 @@ QUERIES: list[tuple[str, dict]] = [
     ("text: artificial intelligence", {"q": "artificial intelligence"}),
     ("text: Müller", {"q": "Müller"}),
     ("text: saatio (säätiö w/o accents)", {"q": "saatio"}),
-    ("text: recherche, page 5", {"q": "recherche", "page": "5"}),
+    ("text: recherche", {"q": "recherche"}),
+    ("text: energy, page 5", {"q": "energy", "page": "5"}),
     ("text: circular economy, sort name", {"q": "circular economy", "sort": "name"}),
     ("filters: country DE", {"country": "DE"}),
     ("filters: country FI + kind university", {"country": "FI", "kind": "university"}),
@@ -74,8 +75,8 @@ QUERIES: list[tuple[str, dict]] = [
         {"q": "textile", "country": "FR", "ecosystem": "textiles"},
     ),
     (
-        "text+2: sustainability, DE, university, page 5",
-        {"q": "sustainability", "country": "DE", "kind": "university", "page": "5"},
+        "text+2: sustainability, EU, company, page 5",
+        {"q": "sustainability", "eu": "eu", "kind": "company", "page": "5"},
     ),
     (
         "text+2: energia, FI, EU",
@@ -171,13 +172,71 @@ def naive_query(params: dict) -> tuple[int, list[int], dict[str, Counter]]:
 # --- The real directory ------------------------------------------------------------------------
 
 
+def _query_dict(params: dict) -> object:
+    from django.http import QueryDict
+
+    data = QueryDict(mutable=True)
+    for key, value in params.items():
+        data.setlist(key, _as_list(value))
+    return data
+
+
 def real_query_function() -> Callable[[dict], tuple[int, list[int], dict]] | None:
-    """Return a function running the directory's own query, or None when it does not exist yet."""
+    """Return a function running the directory's own query, or None when it does not exist yet.
+
+    It does what the /directory/ view does for one query string, templates aside: the FilterSet
+    (with the text search), the facet counts of the result set, the total and one page of rows.
+    """
     try:
-        from bench import directory_adapter
+        from clustercollab.organisations.selectors import directory_results
+    except ImportError:
+        directory_results = None
+    if directory_results is not None:
+
+        def directory_selector_query(params: dict) -> tuple[int, list[int], dict]:
+            results = directory_results(_query_dict(params))
+            if results.notices:
+                raise SystemExit(f"benchmark query {params} was not valid: {results.notices}")
+            return results.total, [org.pk for org in results.page.object_list], results.facets
+
+        return directory_selector_query
+    # Until the selector exists: the FilterSet, with facet counts composed here.
+    try:
+        from clustercollab.organisations.filters import OrganisationFilterSet
     except ImportError:
         return None
-    return directory_adapter.directory_query
+    from django.core.paginator import Paginator
+    from django.db.models import Count
+
+    from clustercollab.organisations.models import Organisation
+
+    facet_columns = {
+        "kind": "kind",
+        "country": "country_id",
+        "region": "nuts_region_id",
+        "eu": "country__group",
+        "ecosystem": "ecosystems",
+        "label": "label",
+    }
+
+    def directory_query(params: dict) -> tuple[int, list[int], dict]:
+        filterset = OrganisationFilterSet(_query_dict(params), queryset=Organisation.objects.all())
+        if not filterset.is_valid():
+            raise SystemExit(f"invalid benchmark query {params}: {filterset.errors}")
+        paginator = Paginator(filterset.qs.select_related("country"), PAGE_SIZE)
+        page = paginator.get_page(params.get("page", 1))
+        facets = {
+            name: dict(
+                filterset.queryset_without(name)
+                .values_list(column)
+                .annotate(count=Count("pk"))
+                .order_by()
+            )
+            for name, column in facet_columns.items()
+        }
+        return paginator.count, [org.pk for org in page.object_list], facets
+
+    return directory_query
 
 
 # --- Harness -----------------------------------------------------------------------------------
