@@ -285,7 +285,10 @@ def setup_django(*, quick: bool, data_dir: str | None) -> None:
     """Point settings at the benchmark database and start Django (shared with bench/http.py)."""
     suffix = "-quick" if quick else ""
     default_dir = ROOT / "var" / f"bench-directory{suffix}"
-    os.environ["CLUSTERCOLLAB_DATA_DIR"] = str(Path(data_dir or default_dir).resolve())
+    data_path = Path(data_dir or default_dir).resolve()
+    os.environ["CLUSTERCOLLAB_DATA_DIR"] = str(data_path)
+    # WhiteNoise warns about a missing STATIC_ROOT; pages use the finders, not collected files.
+    (data_path / "static").mkdir(parents=True, exist_ok=True)
     if quick and os.environ.get("DATABASE_URL", "").startswith("postgres"):
         os.environ["DATABASE_URL"] = _quick_database_url(os.environ["DATABASE_URL"])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clustercollab.settings")

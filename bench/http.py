@@ -25,23 +25,26 @@ HTTP status ≥ 400 counts as an error. The last line is machine-readable:
     http directory_rps=<a> profile_rps=<b> api_rps=<c> bare_rps=<d> errors=<e>
 """
 
-import argparse
-import json
-import os
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, this folder is first on the path, where this very file would hide the
-# standard library's http package: the checkout's root takes its place.
-sys.path[0] = str(ROOT)
+# standard library's http package (imported by urllib, below): the checkout's root takes its
+# place before anything else is imported.
+if Path(sys.path[0] or ".").resolve() == ROOT / "bench":
+    sys.path[0] = str(ROOT)
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import urllib.error  # noqa: E402
+import urllib.request  # noqa: E402
 
 WORKERS = 2
 
