@@ -1,14 +1,52 @@
-"""Page-number pagination that answers 400 with a message for a page that cannot be served."""
+"""Page-number pagination that answers 400 with a message for a page that cannot be served.
 
+Counting every match is most of the cost of a list request on a large directory, so the count
+of each filter combination is cached for a minute (like the home page's figures): a profile
+published meanwhile appears at once, but the total may lag by up to that minute.
+"""
+
+import hashlib
 from collections import OrderedDict
+from functools import cached_property
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+COUNT_CACHE_SECONDS = 60
+# Parameters that choose a page or an order but never change how many results there are.
+NOT_COUNTED = {"page", "page_size", "sort", "format"}
+
+
+class CachedCountPaginator(Paginator):
+    def __init__(self, object_list: QuerySet, per_page: int, *, cache_key: str) -> None:
+        super().__init__(object_list, per_page)
+        self.cache_key = cache_key
+
+    @cached_property
+    def count(self) -> int:
+        count = cache.get(self.cache_key)
+        if count is None:
+            count = super().count
+            cache.set(self.cache_key, count, COUNT_CACHE_SECONDS)
+        return count
+
+
+def count_cache_key(request: Request) -> str:
+    params = sorted(
+        (name, value)
+        for name, values in request.query_params.lists()
+        if name not in NOT_COUNTED
+        for value in values
+    )
+    digest = hashlib.sha256(repr((request.path, params)).encode()).hexdigest()
+    return f"api:count:{digest}"
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -48,10 +86,12 @@ class PageNumberPagination(pagination.PageNumberPagination):
             )
         return number
 
-    def paginate_queryset(self, queryset, request: Request, view=None) -> list:  # noqa: ANN001
+    def paginate_queryset(
+        self, queryset: QuerySet, request: Request, view: object | None = None
+    ) -> list:
         page_size = self.get_page_size(request)
         number = self._page_number(request)
-        paginator = Paginator(queryset, page_size)
+        paginator = CachedCountPaginator(queryset, page_size, cache_key=count_cache_key(request))
         if number > paginator.num_pages:
             raise ValidationError(
                 {

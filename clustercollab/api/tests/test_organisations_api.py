@@ -307,3 +307,13 @@ def test_error_messages_follow_the_request_language(client, directory):
     response = client.get("/api/v1/organisations/", {"members_min": "x"}, HTTP_ACCEPT_LANGUAGE="de")
     assert response.status_code == 400
     assert "ganze Zahl" in response.json()["message"]
+
+
+def test_the_count_of_a_filter_combination_is_not_recomputed_for_every_page(
+    client, directory, django_assert_num_queries
+):
+    params = {"country": "FI", "page_size": 1}
+    client.get("/api/v1/organisations/", params)
+    with django_assert_num_queries(3):  # filter check, the page, its ecosystems: no COUNT
+        body = client.get("/api/v1/organisations/", {**params, "page": 2, "sort": "newest"})
+    assert body.json()["count"] == 3
