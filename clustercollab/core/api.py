@@ -5,7 +5,6 @@ Names are given in the language of the request (Accept-Language or the ``lang`` 
 
 import django_filters
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
@@ -57,13 +56,13 @@ class NutsRegionSerializer(serializers.ModelSerializer):
 
 class NutsRegionFilterSet(django_filters.FilterSet):
     level = django_filters.TypedChoiceFilter(
-        choices=[(1, "1"), (2, "2"), (3, "3")], coerce=int, label=_("NUTS level (1, 2 or 3)")
+        choices=[(1, "1"), (2, "2"), (3, "3")], coerce=int, label="NUTS level (1, 2 or 3)"
     )
     parent = django_filters.ModelChoiceFilter(
-        queryset=NutsRegion.objects.all(), label=_("Code of the parent region, e.g. FI1D")
+        queryset=NutsRegion.objects.all(), label="Code of the parent region, e.g. FI1D"
     )
     country = django_filters.ModelChoiceFilter(
-        queryset=Country.objects.filter(has_nuts=True), label=_("ISO country code, e.g. FI")
+        queryset=Country.objects.filter(has_nuts=True), label="ISO country code, e.g. FI"
     )
 
     class Meta:
@@ -111,7 +110,7 @@ class NaceActivityFilterSet(django_filters.FilterSet):
         choices=[(letter, letter) for letter in "ABCDEFGHIJKLMNOPQRSTU"]
     )
     parent = django_filters.ModelChoiceFilter(
-        queryset=NaceActivity.objects.all(), label=_("Code of the parent activity, e.g. 10.1")
+        queryset=NaceActivity.objects.all(), label="Code of the parent activity, e.g. 10.1"
     )
 
     class Meta:

@@ -306,7 +306,10 @@ def test_a_page_past_the_end_says_how_many_pages_there_are(client, directory):
 def test_error_messages_follow_the_request_language(client, directory):
     response = client.get("/api/v1/organisations/", {"members_min": "x"}, HTTP_ACCEPT_LANGUAGE="de")
     assert response.status_code == 400
+    assert response.json()["message"].startswith("Ungültige Anfrage. members_min: ")
     assert "ganze Zahl" in response.json()["message"]
+    finnish = client.get("/api/v1/organisations/", {"page": "9"}, HTTP_ACCEPT_LANGUAGE="fi")
+    assert "Sivua 9 ei ole" in finnish.json()["message"]
 
 
 def test_the_count_of_a_filter_combination_is_not_recomputed_for_every_page(
