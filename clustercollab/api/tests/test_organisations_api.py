@@ -320,3 +320,16 @@ def test_the_count_of_a_filter_combination_is_not_recomputed_for_every_page(
     with django_assert_num_queries(3):  # filter check, the page, its ecosystems: no COUNT
         body = client.get("/api/v1/organisations/", {**params, "page": 2, "sort": "newest"})
     assert body.json()["count"] == 3
+
+
+def test_the_list_rows_have_exactly_the_documented_fields(client, directory):
+    from clustercollab.organisations.api import OrganisationListSerializer
+
+    documented = OrganisationListSerializer()
+    row = client.get("/api/v1/organisations/", {"sort": "name"}).json()["results"][0]
+    assert list(row) == list(documented.fields)
+    # The hand-built rows say the same as DRF's own representation would.
+    organisation = next(o for o in directory if o.pk == row["id"])
+    organisation.member_total = organisation.total_members
+    drf_row = dict(super(OrganisationListSerializer, documented).to_representation(organisation))
+    assert row == {**drf_row, "profile_url": row["profile_url"]}
