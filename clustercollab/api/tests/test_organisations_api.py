@@ -333,3 +333,4 @@ def test_the_list_rows_have_exactly_the_documented_fields(client, directory):
     organisation.member_total = organisation.total_members
     drf_row = dict(super(OrganisationListSerializer, documented).to_representation(organisation))
     assert row == {**drf_row, "profile_url": row["profile_url"]}
+    assert row["profile_url"] == f"http://testserver{organisation.get_absolute_url()}"
