@@ -20,7 +20,7 @@
     const element = document.getElementById("directory-map");
     if (!element || typeof L === "undefined") return;
     const status = document.getElementById("map-status");
-    const map = L.map(element, { preferCanvas: true, worldCopyJump: true }).setView([52, 12], 4);
+    const map = L.map(element, { preferCanvas: true, worldCopyJump: true, maxZoom: 18 }).setView([52, 12], 4);
     if (element.dataset.tiles) {
       L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution, maxZoom: 18 }).addTo(map);
     } else {
