@@ -8,6 +8,7 @@ from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
+from clustercollab.api.filtering import STRICT_FILTER_BACKENDS
 from clustercollab.api.pagination import TaxonomyPagination
 from clustercollab.core.models import (
     Country,
@@ -40,6 +41,7 @@ class CountryFilterSet(django_filters.FilterSet):
 class CountryList(generics.ListAPIView):
     queryset = Country.objects.order_by("code")
     serializer_class = CountrySerializer
+    filter_backends = STRICT_FILTER_BACKENDS
     filterset_class = CountryFilterSet
     pagination_class = TaxonomyPagination
 
@@ -74,6 +76,7 @@ class NutsRegionFilterSet(django_filters.FilterSet):
 class NutsRegionList(generics.ListAPIView):
     queryset = NutsRegion.objects.defer("geometry").order_by("code")
     serializer_class = NutsRegionSerializer
+    filter_backends = STRICT_FILTER_BACKENDS
     filterset_class = NutsRegionFilterSet
     pagination_class = TaxonomyPagination
 
@@ -90,6 +93,7 @@ class IndustrialEcosystemSerializer(serializers.ModelSerializer):
 class IndustrialEcosystemList(generics.ListAPIView):
     queryset = IndustrialEcosystem.objects.order_by("id")
     serializer_class = IndustrialEcosystemSerializer
+    filter_backends = STRICT_FILTER_BACKENDS
     pagination_class = TaxonomyPagination
 
 
@@ -122,6 +126,7 @@ class NaceActivityFilterSet(django_filters.FilterSet):
 class NaceActivityList(generics.ListAPIView):
     queryset = NaceActivity.objects.order_by("code")
     serializer_class = NaceActivitySerializer
+    filter_backends = STRICT_FILTER_BACKENDS
     filterset_class = NaceActivityFilterSet
     pagination_class = TaxonomyPagination
 
@@ -138,6 +143,7 @@ class EmergingIndustrySerializer(serializers.ModelSerializer):
 class EmergingIndustryList(generics.ListAPIView):
     queryset = EmergingIndustry.objects.order_by("slug")
     serializer_class = EmergingIndustrySerializer
+    filter_backends = STRICT_FILTER_BACKENDS
     pagination_class = TaxonomyPagination
 
 

@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 
+from clustercollab.api.filtering import STRICT_FILTER_BACKENDS
 from clustercollab.core.models import IndustrialEcosystem
 from clustercollab.organisations.filters import OrganisationFilterSet
 from clustercollab.organisations.models import Organisation
@@ -194,6 +195,7 @@ ERROR_RESPONSES = {
 )
 class OrganisationList(generics.ListAPIView):
     serializer_class = OrganisationListSerializer
+    filter_backends = STRICT_FILTER_BACKENDS
     filterset_class = OrganisationFilterSet
 
     def get_queryset(self) -> QuerySet[Organisation]:

@@ -281,6 +281,7 @@ def test_a_profile_that_is_not_public_is_not_found(client, directory):
         ({"page": "0"}, "page", "whole number"),
         ({"page_size": "lots"}, "page_size", "whole number"),
         ({"page_size": "1000"}, "page_size", "100"),
+        ({"countri": "FI"}, "countri", "Unknown parameter"),
     ],
 )
 def test_bad_parameters_get_a_400_with_a_message(client, directory, params, parameter, text):

@@ -46,6 +46,8 @@ def test_nuts_regions_by_level_and_parent(client):
         ("/api/v1/nace-activities/", {"parent": "C10"}, "parent"),
         ("/api/v1/countries/", {"group": "planets"}, "group"),
         ("/api/v1/countries/", {"page": "5"}, "page"),
+        ("/api/v1/nuts-regions/", {"levl": "2"}, "levl"),
+        ("/api/v1/industrial-ecosystems/", {"slug": "digital"}, "slug"),
     ],
 )
 def test_bad_taxonomy_parameters_get_a_400(client, url, params, parameter):
