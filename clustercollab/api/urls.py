@@ -1,7 +1,9 @@
 """The REST API's URL map: each app keeps its endpoints in its own api.py."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from clustercollab.api import views
 
 app_name = "api"
 urlpatterns = [
@@ -13,4 +15,7 @@ urlpatterns = [
     path("v1/", include("clustercollab.response.api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Last: whatever no endpoint above answers. Only addresses ending in a slash, so that a
+    # missing final slash is still redirected (APPEND_SLASH) to the endpoint.
+    re_path(r"^(?:.*/)?$", views.not_found),
 ]

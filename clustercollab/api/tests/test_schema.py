@@ -54,3 +54,17 @@ def test_the_docs_page_loads_everything_from_this_site(client):
 def test_swagger_ui_does_not_send_the_schema_to_an_outside_validator(client):
     html = client.get("/api/docs/").content.decode()
     assert '"validatorUrl": null' in html
+
+
+@pytest.mark.parametrize("url", ["/api/", "/api/v1/", "/api/v1/organisationz/", "/api/v2/x/"])
+def test_an_unknown_api_address_answers_in_the_error_format(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    body = response.json()
+    assert body["code"] == "not_found" and "/api/docs/" in body["message"]
+
+
+def test_a_missing_final_slash_is_still_redirected(client):
+    response = client.get("/api/v1/countries")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/countries/"
