@@ -10,6 +10,7 @@ from rest_framework import generics, serializers
 
 from clustercollab.api.filtering import STRICT_FILTER_BACKENDS
 from clustercollab.api.pagination import TaxonomyPagination
+from clustercollab.api.schema import ERROR_RESPONSES
 from clustercollab.core.models import (
     Country,
     CountryGroup,
@@ -37,7 +38,11 @@ class CountryFilterSet(django_filters.FilterSet):
         fields = ["group", "has_nuts"]
 
 
-@extend_schema(tags=["taxonomies"], summary="Countries (ISO 3166 codes)")
+@extend_schema(
+    tags=["taxonomies"],
+    summary="Countries (ISO 3166 codes)",
+    responses={200: CountrySerializer(many=True), **ERROR_RESPONSES},
+)
 class CountryList(generics.ListAPIView):
     queryset = Country.objects.order_by("code")
     serializer_class = CountrySerializer
@@ -72,7 +77,11 @@ class NutsRegionFilterSet(django_filters.FilterSet):
         fields = ["level", "parent", "country"]
 
 
-@extend_schema(tags=["taxonomies"], summary="NUTS 2024 regions")
+@extend_schema(
+    tags=["taxonomies"],
+    summary="NUTS 2024 regions",
+    responses={200: NutsRegionSerializer(many=True), **ERROR_RESPONSES},
+)
 class NutsRegionList(generics.ListAPIView):
     queryset = NutsRegion.objects.defer("geometry").order_by("code")
     serializer_class = NutsRegionSerializer
@@ -89,7 +98,11 @@ class IndustrialEcosystemSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "name"]
 
 
-@extend_schema(tags=["taxonomies"], summary="The 14 EU industrial ecosystems")
+@extend_schema(
+    tags=["taxonomies"],
+    summary="The 14 EU industrial ecosystems",
+    responses={200: IndustrialEcosystemSerializer(many=True), **ERROR_RESPONSES},
+)
 class IndustrialEcosystemList(generics.ListAPIView):
     queryset = IndustrialEcosystem.objects.order_by("id")
     serializer_class = IndustrialEcosystemSerializer
@@ -122,7 +135,11 @@ class NaceActivityFilterSet(django_filters.FilterSet):
         fields = ["level", "section", "parent"]
 
 
-@extend_schema(tags=["taxonomies"], summary="NACE Rev. 2 activities")
+@extend_schema(
+    tags=["taxonomies"],
+    summary="NACE Rev. 2 activities",
+    responses={200: NaceActivitySerializer(many=True), **ERROR_RESPONSES},
+)
 class NaceActivityList(generics.ListAPIView):
     queryset = NaceActivity.objects.order_by("code")
     serializer_class = NaceActivitySerializer
@@ -139,7 +156,11 @@ class EmergingIndustrySerializer(serializers.ModelSerializer):
         fields = ["slug", "name"]
 
 
-@extend_schema(tags=["taxonomies"], summary="The 10 emerging industries")
+@extend_schema(
+    tags=["taxonomies"],
+    summary="The 10 emerging industries",
+    responses={200: EmergingIndustrySerializer(many=True), **ERROR_RESPONSES},
+)
 class EmergingIndustryList(generics.ListAPIView):
     queryset = EmergingIndustry.objects.order_by("slug")
     serializer_class = EmergingIndustrySerializer

@@ -10,18 +10,10 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 
 from clustercollab.api.filtering import STRICT_FILTER_BACKENDS
+from clustercollab.api.schema import ERROR_RESPONSES, ErrorSerializer
 from clustercollab.core.models import IndustrialEcosystem
 from clustercollab.organisations.filters import OrganisationFilterSet
 from clustercollab.organisations.models import Organisation
-
-ERROR_EXAMPLE = {
-    "status": 400,
-    "code": "invalid",
-    "message": "Invalid request. country: Select a valid choice. XX is not one of the "
-    "available choices.",
-    "errors": {"country": ["Select a valid choice. XX is not one of the available choices."]},
-}
-
 
 _DATETIME = serializers.DateTimeField()
 URL_PK_MARK = 918273645
@@ -44,15 +36,6 @@ LIST_COLUMNS = [
     "member_total",
     "published_at",
 ]
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The body of every error answer."""
-
-    status = serializers.IntegerField()
-    code = serializers.CharField()
-    message = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
 class OrganisationListSerializer(serializers.ModelSerializer):
@@ -173,12 +156,6 @@ class OrganisationDetailSerializer(OrganisationListSerializer):
             "source",
             "updated_at",
         ]
-
-
-ERROR_RESPONSES = {
-    400: OpenApiResponse(ErrorSerializer, description="A query parameter is invalid."),
-    429: OpenApiResponse(ErrorSerializer, description="Too many requests: try again later."),
-}
 
 
 @extend_schema(
