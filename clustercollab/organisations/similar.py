@@ -172,6 +172,10 @@ def _candidates(viewed: _Profile) -> list[_Profile]:
                 )
             )
         )
+    if viewed.region:
+        nearby = Q(nuts_region__in=NutsRegion.objects.filter(code__startswith=viewed.region[:4]))
+    else:
+        nearby = Q(country=viewed.country)
     if viewed.ecosystems:
         # A correlated EXISTS lets the database stop at the pool's limit; "pk IN (subquery)"
         # would first collect every profile of a popular ecosystem.
@@ -180,17 +184,14 @@ def _candidates(viewed: _Profile) -> list[_Profile]:
                 organisation_id=OuterRef("pk"), industrialecosystem_id__in=viewed.ecosystems
             )
         )
-        if viewed.region:
-            nearby = Q(
-                nuts_region__in=NutsRegion.objects.filter(code__startswith=viewed.region[:4])
-            )
-        else:
-            nearby = Q(country=viewed.country)
         pools += [
             published.filter(shares, nearby),
             published.clusters().filter(shares),
             published.filter(shares, country=viewed.country),
         ]
+    elif not viewed.nace and viewed.keywords:
+        # Nothing to pre-filter on but keywords: look for them among the nearby profiles.
+        pools.append(published.filter(nearby))
     rows: dict[int, tuple] = {}
     for pool in pools:
         if len(rows) >= 2 * CANDIDATES_PER_POOL:

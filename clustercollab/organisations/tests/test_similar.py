@@ -195,3 +195,12 @@ def test_closeness_is_told_by_country_or_distance(profiles):
         "Tallinn Travel Cluster": "82 km away",
         "Finnish Tourism Board": "Same country: Finland",
     }
+
+
+def test_a_profile_without_ecosystems_still_finds_neighbours_by_keywords(profiles):
+    water = _profile("Loire Water Cluster", country="FR", keywords=["water technology"])
+    _profile(
+        "Nantes Water Lab", country="FR", ecosystems=["construction"], keywords=["Water technology"]
+    )
+    _profile("Lyon Bakery", country="FR", ecosystems=["agri-food"], keywords=["bread"])
+    assert _names(similar_organisations(water)) == ["Nantes Water Lab"]
