@@ -189,7 +189,10 @@ PAGE_FILTERS = [
 def _page_ids(client, params):
     response = client.get("/directory/", params)
     assert response.status_code == 200
-    return [organisation.pk for organisation in response.context["page"].object_list]
+    page = response.context["page"]
+    ids = [organisation.pk for organisation in page.object_list]
+    assert page.paginator.count == len(ids)  # all on one page
+    return ids
 
 
 def _api_ids(client, params):
