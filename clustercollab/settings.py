@@ -348,3 +348,6 @@ SPECTACULAR_SETTINGS = {
 # draws only the shipped country outlines and needs no tile server.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+# How long the directory keeps a query's total and facet counts (0: never cached). Any change
+# to a profile forgets them at once.
+DIRECTORY_COUNTS_CACHE_SECONDS = env_int("DIRECTORY_COUNTS_CACHE_SECONDS", 300)

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from clustercollab.core.models import (
     Country,
-    CountryGroup,
     EmergingIndustry,
     IndustrialEcosystem,
     NaceActivity,
@@ -28,6 +27,7 @@ from clustercollab.organisations.filters import (
     EU_CHOICES,
     LABEL_CHOICES,
     OrganisationFilterSet,
+    eu_country_codes,
 )
 from clustercollab.organisations.models import Organisation, OrganisationKind
 
@@ -250,10 +250,10 @@ def directory_facets(filterset: OrganisationFilterSet) -> list[Facet]:
         ),
         _region_facet(filterset),
     ]
-    eu_counts = filterset.queryset_without("eu").aggregate(
-        eu=Count("pk", filter=Q(country__group=CountryGroup.EU)),
-        non_eu=Count("pk", filter=~Q(country__group=CountryGroup.EU)),
-    )
+    eu_codes = set(eu_country_codes())
+    eu_counts = {"eu": 0, "non_eu": 0}
+    for code, n in _grouped(filterset.queryset_without("eu"), "country_id").items():
+        eu_counts["eu" if code in eu_codes else "non_eu"] += n
     facets.append(
         _facet(
             "eu",

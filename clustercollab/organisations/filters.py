@@ -23,6 +23,7 @@ notice (page) or answer 400 (API) instead of filtering.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import django_filters
@@ -77,6 +78,14 @@ FACET_PARAMETERS = [
     "members_min",
     "members_max",
 ]
+
+
+@lru_cache(maxsize=1)
+def eu_country_codes() -> tuple[str, ...]:
+    """The EU member states' codes (a taxonomy: loaded once per process)."""
+    return tuple(
+        sorted(Country.objects.filter(group=CountryGroup.EU).values_list("code", flat=True))
+    )
 
 
 class MembersFilter(django_filters.NumberFilter):
@@ -177,7 +186,8 @@ class OrganisationFilterSet(django_filters.FilterSet):
         return queryset.filter(condition)
 
     def filter_eu(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        eu = Q(country__group=CountryGroup.EU)
+        # By country code, not by a join to the countries: the codes are few and stable.
+        eu = Q(country_id__in=eu_country_codes())
         return queryset.filter(eu if value == "eu" else ~eu)
 
     def filter_ecosystem(self, queryset: QuerySet, name: str, value: list) -> QuerySet:
@@ -205,23 +215,41 @@ class OrganisationFilterSet(django_filters.FilterSet):
     # -- applying them -------------------------------------------------------------------------
 
     def filter_queryset(
-        self, queryset: QuerySet[Organisation], *, without: tuple[str, ...] = ()
+        self,
+        queryset: QuerySet[Organisation],
+        *,
+        without: tuple[str, ...] = (),
+        ranked: bool | None = None,
     ) -> QuerySet[Organisation]:
-        """Apply every valid filter (but ``without``), the text search and the sort order."""
+        """Apply every valid filter (but ``without``), the text search and the sort order.
+
+        ``ranked`` (default: when sorting by relevance) joins the search index for the rank;
+        unranked querysets are cheaper to count and facet.
+        """
         queryset = queryset.filter(status=ModerationStatus.PUBLISHED)
         for name, value in self.form.cleaned_data.items():
             if name in without or _is_empty(value):
                 continue
             queryset = self.filters[name].filter(queryset, value)
         text = self.form.cleaned_data.get("q") or ""
+        sort = self.sort_key
+        if ranked is None:
+            ranked = sort == SORT_RELEVANCE
         if text:
-            queryset = search_organisations(queryset, text)
-        return queryset.order_by(*SORT_ORDERINGS[self.sort_key])
+            queryset = search_organisations(queryset, text, ranked=ranked)
+        if sort == SORT_RELEVANCE and not (text and ranked):
+            sort = "name"
+        return queryset.order_by(*SORT_ORDERINGS[sort])
 
     def queryset_without(self, *names: str) -> QuerySet[Organisation]:
         """The result set with every filter but ``names``, unordered: for their facet counts."""
         self.is_valid()
-        return self.filter_queryset(self.queryset.all(), without=names).order_by()
+        return self.filter_queryset(self.queryset.all(), without=names, ranked=False).order_by()
+
+    @property
+    def result_set(self) -> QuerySet[Organisation]:
+        """The results, unordered and unranked: to count them, map them or export them."""
+        return self.queryset_without()
 
     @property
     def sort_key(self) -> str:

@@ -187,6 +187,14 @@ class Organisation(TimeStampedModel, ModeratedModel):
             # index, profiles imported at the same moment need no sort of all of them.
             models.Index(fields=["status", "-published_at", "-id"], name="org_latest_published"),
             models.Index(fields=["status", "member_total"], name="org_member_total"),
+            # The directory's default order (by name) without sorting every profile.
+            models.Index(fields=["status", "name", "id"], name="org_status_name"),
+            # Covers every single-valued directory facet, so counting them reads this narrow
+            # index instead of the wide rows.
+            models.Index(
+                fields=["status", "country", "kind", "label", "member_total", "nuts_region"],
+                name="org_directory_facets",
+            ),
             models.Index(fields=["status", "nuts_region"], name="org_status_region"),
         ]
         constraints = [

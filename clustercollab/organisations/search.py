@@ -201,23 +201,47 @@ def _has_full_text_hits(text: str) -> bool:
     return SearchEntry.objects.filter(document__match=text).exists()
 
 
-def search_organisations(queryset: QuerySet[Organisation], text: str) -> QuerySet[Organisation]:
-    """Return the published profiles of ``queryset`` matching ``text``, with ``search_rank``.
+def search_organisations(
+    queryset: QuerySet[Organisation], text: str, *, ranked: bool = True
+) -> QuerySet[Organisation]:
+    """Return the published profiles of ``queryset`` matching ``text``.
 
-    Blank text (or only punctuation) leaves the queryset as it is, with a rank of 0.
+    ``ranked``: annotate ``search_rank`` (higher is better, name hits highest) by joining the
+    index, for a page ordered by relevance. Unranked, the match is an ``IN`` subquery over the
+    index, which both databases plan well for counts, facets, the map and exports. Blank text
+    (or only punctuation) leaves the queryset as it is, with a rank of 0.
     """
     text = " ".join(text.split())
-    vendor = connections[queryset.db].vendor
     if not _WORD.search(text):
+        if not ranked:
+            return queryset
         return queryset.annotate(search_rank=models.Value(0.0, output_field=models.FloatField()))
     queryset = queryset.filter(status=PUBLISHED)
-    if vendor == "postgresql" and not _has_full_text_hits(text):
+    similar = connections[queryset.db].vendor == "postgresql" and not _has_full_text_hits(text)
+    if not ranked:
+        entries = (
+            SearchEntry.objects.filter(words__similar=text)
+            if similar
+            else SearchEntry.objects.filter(document__match=text)
+        )
+        return queryset.filter(pk__in=entries.values("organisation_id"))
+    if similar:
         return queryset.filter(search_entry__words__similar=text).annotate(
             search_rank=SearchRank(F("search_entry__document"), text, similarity=True)
         )
     return queryset.filter(search_entry__document__match=text).annotate(
         search_rank=SearchRank(F("search_entry__document"), text)
     )
+
+
+def analyse_tables(connection: BaseDatabaseWrapper = default_connection) -> None:
+    """Refresh the planner statistics after bulk writes, so that text matches drive the joins."""
+    tables = [ORGANISATION_TABLE, SEARCH_TABLE, Organisation.ecosystems.through._meta.db_table]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("ANALYZE")
+        elif connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
 
 
 # --- structures --------------------------------------------------------------------------------
@@ -410,4 +434,8 @@ def rebuild_search_index(
                         chunk,
                     )
                 bar.update(len(chunk))
+    analyse_tables(connection)
+    from clustercollab.organisations.selectors import directory_changed
+
+    directory_changed()
     return len(ids)

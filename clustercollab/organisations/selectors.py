@@ -2,6 +2,7 @@
 
 import csv
 import difflib
+import hashlib
 import io
 import re
 import unicodedata
@@ -11,11 +12,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, QueryDict
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from clustercollab.core.moderation import ModerationStatus
@@ -398,11 +401,47 @@ def _form_notices(form: forms.Form) -> list[str]:
     return notices
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told its count, so the page query need not be counted again."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
+
+
+DIRECTORY_VERSION_KEY = "organisations:directory-version"
+
+
+def directory_changed() -> None:
+    """Forget every cached directory count (called when profiles or their links change)."""
+    try:
+        cache.incr(DIRECTORY_VERSION_KEY)
+    except ValueError:
+        cache.set(DIRECTORY_VERSION_KEY, 1, timeout=None)
+
+
+def _counts_cache_key(params: QueryDict, language: str | None) -> str:
+    version = cache.get_or_set(DIRECTORY_VERSION_KEY, 1, timeout=None)
+    state = sorted(
+        (name, sorted(params.getlist(name)))
+        for name in params
+        if name not in {"page", "page_size", "sort"}
+    )
+    digest = hashlib.sha256(repr((state, language)).encode()).hexdigest()[:32]
+    return f"organisations:directory-counts:{version}:{digest}"
+
+
 def directory_results(params: QueryDict, *, with_facets: bool = True) -> DirectoryResults:
     """Run one directory query (the page's URL parameters): results, one page, facet counts.
 
     Invalid parameters never fail: each becomes a notice saying it was ignored, and the valid
-    ones still apply; a page past the end shows the last page with a notice.
+    ones still apply; a page past the end shows the last page with a notice. The total and the
+    facet counts of a query are cached for DIRECTORY_COUNTS_CACHE_SECONDS and forgotten when a
+    profile changes (directory_changed); the page of rows is always read fresh.
     """
     from clustercollab.organisations.facets import directory_facets
     from clustercollab.organisations.filters import OrganisationFilterSet
@@ -415,8 +454,20 @@ def directory_results(params: QueryDict, *, with_facets: bool = True) -> Directo
     cleaned = getattr(paging, "cleaned_data", {})
     size = cleaned.get("page_size") or DIRECTORY_PAGE_SIZE
     number = cleaned.get("page") or 1
+
+    timeout = settings.DIRECTORY_COUNTS_CACHE_SECONDS
+    key = _counts_cache_key(filterset.data, get_language()) if timeout else ""
+    cached = cache.get(key) if key else None
+    if cached is None or (with_facets and cached[1] is None):
+        total = filterset.result_set.count()
+        facets = directory_facets(filterset) if with_facets else None
+        if key:
+            cache.set(key, (total, facets), timeout=timeout)
+    else:
+        total, facets = cached
+
     queryset = filterset.qs.select_related("country", "nuts_region").prefetch_related("ecosystems")
-    paginator = Paginator(queryset, size)
+    paginator = _CountedPaginator(queryset, size, count=total)
     if number > paginator.num_pages:
         if paginator.count:
             notices.append(
@@ -425,9 +476,12 @@ def directory_results(params: QueryDict, *, with_facets: bool = True) -> Directo
             )
         number = paginator.num_pages
     page = paginator.page(number)
-    facets = directory_facets(filterset) if with_facets else []
     return DirectoryResults(
-        filterset=filterset, page=page, total=paginator.count, facets=facets, notices=notices
+        filterset=filterset,
+        page=page,
+        total=total,
+        facets=facets or [],
+        notices=notices,
     )
 
 

@@ -371,7 +371,7 @@ def directory_geojson(request: HttpRequest) -> HttpResponse:
     filterset = OrganisationFilterSet(request.GET)
     if not filterset.is_valid():
         return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
-    return JsonResponse(selectors.directory_geojson(filterset.qs))
+    return JsonResponse(selectors.directory_geojson(filterset.result_set))
 
 
 def directory_csv(request: HttpRequest) -> HttpResponse:
@@ -381,7 +381,10 @@ def directory_csv(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('organisations:directory')}?{request.GET.urlencode()}")
     filename = f"clustercollab-directory-{timezone.localdate().isoformat()}.csv"
     response = StreamingHttpResponse(
-        selectors.directory_csv_lines(filterset.qs, site_url=settings.SITE_URL),
+        selectors.directory_csv_lines(
+            filterset.filter_queryset(filterset.queryset.all(), ranked=False),
+            site_url=settings.SITE_URL,
+        ),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -29,9 +29,7 @@ def _ring(points: list[list[float]]) -> list[list[float]]:
 
 def _geometry(geometry: dict[str, Any]) -> dict[str, Any] | None:
     polygons = (
-        [geometry["coordinates"]]
-        if geometry["type"] == "Polygon"
-        else geometry["coordinates"]
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
     )
     kept = []
     for polygon in polygons:
@@ -68,9 +66,7 @@ class Command(BaseCommand):
                 )
         TARGET.parent.mkdir(parents=True, exist_ok=True)
         TARGET.write_text(
-            json.dumps(
-                {"type": "FeatureCollection", "features": features}, separators=(",", ":")
-            ),
+            json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":")),
             encoding="utf-8",
         )
         if options["verbosity"] > 0:
