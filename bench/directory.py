@@ -252,14 +252,15 @@ def _percentile(samples: list[float], fraction: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
-def _time_ms(fn: Callable[[], object], repeat: int) -> list[float]:
-    fn()  # warm caches, as a running server would be
+def _time_ms(fn: Callable[[], object], repeat: int) -> tuple[list[float], object]:
+    """Return ``repeat`` timings of ``fn`` (ms) after a warm-up call, and the warm-up's result."""
+    result = fn()  # warm caches, as a running server would be
     samples = []
     for _ in range(repeat):
         start = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - start) * 1000)
-    return samples
+    return samples, result
 
 
 def _quick_database_url(url: str) -> str:
@@ -347,8 +348,8 @@ def main() -> None:
 
     if args.build_only:
         return
-    repeat = args.repeat or (3 if args.quick else 5)
-    baseline_repeat = args.baseline_repeat or (2 if args.quick else 3)
+    repeat = args.repeat or (2 if args.quick else 5)
+    baseline_repeat = args.baseline_repeat or (1 if args.quick else 3)
     real_query = real_query_function()
     if real_query is None:
         print("the directory's search layer is not there yet: timing the baseline only")
@@ -356,13 +357,13 @@ def main() -> None:
     naive_all: list[float] = []
     print(f"{'query':<48} {'hits':>7} {'p50 ms':>8} {'naive hits':>10} {'naive p50':>10}")
     for label, params in QUERIES:
-        naive_samples = _time_ms(lambda p=params: naive_query(p), baseline_repeat)
+        naive_samples, naive_result = _time_ms(lambda p=params: naive_query(p), baseline_repeat)
         naive_all += naive_samples
-        naive_hits = naive_query(params)[0]
+        naive_hits = naive_result[0]
         if real_query is not None:
-            real_samples = _time_ms(lambda p=params: real_query(p), repeat)
+            real_samples, real_result = _time_ms(lambda p=params: real_query(p), repeat)
             real_all += real_samples
-            hits = str(real_query(params)[0])
+            hits = str(real_result[0])
             real_p50 = f"{statistics.median(real_samples):8.1f}"
         else:
             hits, real_p50 = "–", "–"
@@ -375,7 +376,7 @@ def main() -> None:
     if probe.status_code == 200:
         for _label, params in QUERIES:
             url = "/directory/?" + urlencode(params, doseq=True)
-            page_all += _time_ms(lambda u=url: _get_ok(client, u), repeat)
+            page_all += _time_ms(lambda u=url: _get_ok(client, u), repeat)[0]
     else:
         print(f"GET /directory/ answered {probe.status_code}: the page was not timed")
 
