@@ -5,6 +5,7 @@ so choosing a second country adds to the results instead of emptying the other c
 facet is one grouped COUNT in the database; taxonomy labels come from small per-process maps.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -63,7 +64,7 @@ def _grouped(queryset: QuerySet, expression: Any) -> dict[Any, int]:
 
 
 def _through_counts(
-    filterset: OrganisationFilterSet, name: str, relation: str, key: Any
+    filterset: OrganisationFilterSet, name: str, relation: str, key: Any, *, distinct: bool = True
 ) -> dict[Any, int]:
     through = Organisation._meta.get_field(relation).remote_field.through
     organisations = filterset.queryset_without(name).values("pk")
@@ -71,7 +72,8 @@ def _through_counts(
         through.objects.filter(organisation_id__in=organisations)
         .order_by()
         .values_list(key)
-        .annotate(n=Count("organisation_id", distinct=True))
+        # Without DISTINCT when each organisation has a value at most once (unique links).
+        .annotate(n=Count("organisation_id", distinct=distinct))
     )
     return dict(rows)
 
@@ -129,8 +131,19 @@ def _nace(language: str | None) -> dict[str, tuple[str, str]]:
     }
 
 
+@lru_cache(maxsize=8)
+def _small_taxonomies(language: str | None) -> tuple[dict, dict, dict]:
+    """Labels of the ecosystems (by slug), their slugs by id, emerging industries by slug."""
+    ecosystems = list(IndustrialEcosystem.objects.all())
+    return (
+        {e.slug: str(e) for e in ecosystems},
+        {e.pk: e.slug for e in ecosystems},
+        {industry.slug: str(industry) for industry in EmergingIndustry.objects.all()},
+    )
+
+
 def clear_facet_label_caches() -> None:
-    for cached in (_country_labels, _regions, _nace):
+    for cached in (_country_labels, _regions, _nace, _small_taxonomies):
         cached.cache_clear()
 
 
@@ -205,69 +218,115 @@ def _language_counts(filterset: OrganisationFilterSet) -> dict[str, int]:
         return {value: n for value, n in cursor.fetchall() if isinstance(value, str)}
 
 
-def _member_facet(filterset: OrganisationFilterSet) -> Facet:
-    queryset = filterset.queryset_without("members_min", "members_max")
-    conditions = {}
+# The single-valued facets counted together in one grouped query (see _Cube).
+CUBE_PARAMETERS = ("kind", "country", "eu", "label", "members_min", "members_max")
+
+
+class _Cube:
+    """Counts by (kind, country, label, member total) of the results without the cube filters.
+
+    One grouped query (served by the covering facet index) gives the total and the counts of
+    kind, country, EU, label and member bands: each is summed here from the rows that pass every
+    cube filter except its own.
+    """
+
+    def __init__(self, filterset: OrganisationFilterSet) -> None:
+        queryset = filterset.queryset_without(*CUBE_PARAMETERS)
+        self.rows = list(
+            queryset.values_list("kind", "country_id", "label", "member_total")
+            .annotate(n=Count("*"))
+            .order_by()
+        )
+        cleaned = filterset.form.cleaned_data
+        eu_codes = set(eu_country_codes())
+        kinds = set(cleaned.get("kind") or [])
+        countries = {country.code for country in cleaned.get("country") or []}
+        labels = set(cleaned.get("label") or [])
+        eu = cleaned.get("eu") or ""
+        low, high = cleaned.get("members_min"), cleaned.get("members_max")
+        self.tests = {
+            "kind": lambda row: not kinds or row[0] in kinds,
+            "country": lambda row: not countries or row[1] in countries,
+            "eu": lambda row: not eu or (row[1] in eu_codes) == (eu == "eu"),
+            "label": lambda row: not labels or row[2] in labels,
+            "members": lambda row: (
+                (low is None or (row[3] or 0) >= low) and (high is None or (row[3] or 0) <= high)
+            ),
+        }
+
+    def _passing(self, without: str | None = None) -> list[tuple]:
+        tests = [test for name, test in self.tests.items() if name != without]
+        return [row for row in self.rows if all(test(row) for test in tests)]
+
+    def total(self) -> int:
+        return sum(row[4] for row in self._passing())
+
+    def counts(self, facet: str, key: Callable[[tuple], Any]) -> dict[Any, int]:
+        counts: dict[Any, int] = {}
+        for row in self._passing(without=facet):
+            value = key(row)
+            counts[value] = counts.get(value, 0) + row[4]
+        return counts
+
+
+def _band(members: int | None) -> str | None:
     for low, high in MEMBER_BANDS:
-        condition = Q(member_total__gte=low)
-        if high is not None:
-            condition &= Q(member_total__lte=high)
-        conditions[f"{low}-{high or ''}"] = condition
-    counts = queryset.aggregate(
-        **{f"band_{n}": Count("pk", filter=c) for n, c in enumerate(conditions.values())}
-    )
+        if (members or 0) >= low and (high is None or (members or 0) <= high):
+            return f"{low}-{high or ''}"
+    return None
+
+
+def _member_facet(filterset: OrganisationFilterSet, cube: _Cube) -> Facet:
+    band_counts = cube.counts("members", lambda row: _band(row[3]))
     cleaned = filterset.form.cleaned_data
     values = []
-    for n, ((low, high), key) in enumerate(zip(MEMBER_BANDS, conditions, strict=True)):
+    for low, high in MEMBER_BANDS:
+        key = f"{low}-{high or ''}"
+        count = band_counts.get(key, 0)
         label = f"{low}–{high}" if high is not None else f"{low}+"
         chosen = cleaned.get("members_min") == low and cleaned.get("members_max") == high
-        if counts[f"band_{n}"] or chosen:
+        if count or chosen:
             query = filterset.data.copy()
             query.pop("page", None)
             query["members_min"] = str(low)
             query["members_max"] = "" if high is None else str(high)
-            values.append(FacetValue(key, label, counts[f"band_{n}"], chosen, query.urlencode()))
+            values.append(FacetValue(key, label, count, chosen, query.urlencode()))
     return Facet(name="members", label=_("Members"), values=values)
 
 
-def directory_facets(filterset: OrganisationFilterSet) -> list[Facet]:
+def directory_facets(filterset: OrganisationFilterSet, cube: _Cube | None = None) -> list[Facet]:
     """Return the facets of a valid filterset, in the order the page shows them."""
     language = get_language()
+    cube = cube or _Cube(filterset)
+    eu_codes = set(eu_country_codes())
     facets = [
         _facet(
             "kind",
             _("Kind of organisation"),
-            _grouped(filterset.queryset_without("kind"), "kind"),
+            cube.counts("kind", lambda row: row[0]),
             {value: str(label) for value, label in OrganisationKind.choices},
             _selected(filterset, "kind"),
         ),
         _facet(
             "country",
             _("Country"),
-            _grouped(filterset.queryset_without("country"), "country_id"),
+            cube.counts("country", lambda row: row[1]),
             _country_labels(language),
             _selected(filterset, "country"),
         ),
         _region_facet(filterset),
-    ]
-    eu_codes = set(eu_country_codes())
-    eu_counts = {"eu": 0, "non_eu": 0}
-    for code, n in _grouped(filterset.queryset_without("eu"), "country_id").items():
-        eu_counts["eu" if code in eu_codes else "non_eu"] += n
-    facets.append(
         _facet(
             "eu",
             _("EU"),
-            eu_counts,
+            cube.counts("eu", lambda row: "eu" if row[1] in eu_codes else "non_eu"),
             {value: str(label) for value, label in EU_CHOICES},
             _selected(filterset, "eu"),
             keep_order=True,
-        )
-    )
-    ecosystems = {e.slug: str(e) for e in IndustrialEcosystem.objects.all()}
-    ecosystem_ids = dict(IndustrialEcosystem.objects.values_list("pk", "slug"))
+        ),
+    ]
+    ecosystems, ecosystem_ids, emerging = _small_taxonomies(language)
     ecosystem_counts = _through_counts(
-        filterset, "ecosystem", "ecosystems", "industrialecosystem_id"
+        filterset, "ecosystem", "ecosystems", "industrialecosystem_id", distinct=False
     )
     facets.append(
         _facet(
@@ -292,7 +351,7 @@ def directory_facets(filterset: OrganisationFilterSet) -> list[Facet]:
         _facet(
             "label",
             _("Cluster-excellence label"),
-            _grouped(filterset.queryset_without("label"), "label"),
+            cube.counts("label", lambda row: row[2]),
             {value: str(label) for value, label in LABEL_CHOICES},
             _selected(filterset, "label"),
             keep_order=True,
@@ -307,5 +366,11 @@ def directory_facets(filterset: OrganisationFilterSet) -> list[Facet]:
             _selected(filterset, "language"),
         )
     )
-    facets.append(_member_facet(filterset))
+    facets.append(_member_facet(filterset, cube))
     return [facet for facet in facets if facet.values]
+
+
+def directory_total_and_facets(filterset: OrganisationFilterSet) -> tuple[int, list[Facet]]:
+    """Return the number of results and the facets, sharing one grouped query."""
+    cube = _Cube(filterset)
+    return cube.total(), directory_facets(filterset, cube)

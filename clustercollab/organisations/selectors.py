@@ -443,7 +443,7 @@ def directory_results(params: QueryDict, *, with_facets: bool = True) -> Directo
     facet counts of a query are cached for DIRECTORY_COUNTS_CACHE_SECONDS and forgotten when a
     profile changes (directory_changed); the page of rows is always read fresh.
     """
-    from clustercollab.organisations.facets import directory_facets
+    from clustercollab.organisations.facets import directory_total_and_facets
     from clustercollab.organisations.filters import OrganisationFilterSet
 
     filterset = OrganisationFilterSet(params)
@@ -459,8 +459,10 @@ def directory_results(params: QueryDict, *, with_facets: bool = True) -> Directo
     key = _counts_cache_key(filterset.data, get_language()) if timeout else ""
     cached = cache.get(key) if key else None
     if cached is None or (with_facets and cached[1] is None):
-        total = filterset.result_set.count()
-        facets = directory_facets(filterset) if with_facets else None
+        if with_facets:
+            total, facets = directory_total_and_facets(filterset)
+        else:
+            total, facets = filterset.result_set.count(), None
         if key:
             cache.set(key, (total, facets), timeout=timeout)
     else:
