@@ -374,3 +374,10 @@ def test_csv_export_with_bad_input_goes_back_to_the_page_with_a_notice(client, d
     response = client.get(reverse("organisations:directory_csv"), {"country": "XX"}, follow=True)
     assert response.status_code == 200
     assert "XX" in response.content.decode()
+
+
+def test_the_page_speaks_the_visitors_language(client, directory):
+    response = client.get(URL, {"q": "hydrogen"}, headers={"Accept-Language": "fi"})
+    body = response.content.decode()
+    assert "Organisaatiohakemisto" in body
+    assert "3 organisaatiota" in body
