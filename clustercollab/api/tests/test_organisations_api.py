@@ -285,6 +285,10 @@ def test_a_profile_that_is_not_public_is_not_found(client, directory):
         ({"page_size": "lots"}, "page_size", "whole number"),
         ({"page_size": "1000"}, "page_size", "100"),
         ({"countri": "FI"}, "countri", "Unknown parameter"),
+        ({"country": "F\x00"}, "country", "Null characters"),
+        ({"q": "hydrogen\x00"}, "q", "Null characters"),
+        ({"q": "x" * 201}, "q", "at most 200 characters"),
+        ({"members_max": "10000001"}, "members_max", "10000000"),
     ],
 )
 def test_bad_parameters_get_a_400_with_a_message(client, directory, params, parameter, text):
