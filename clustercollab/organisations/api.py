@@ -117,9 +117,6 @@ class MemberCountsSerializer(serializers.Serializer):
 
 
 class OrganisationDetailSerializer(OrganisationListSerializer):
-    def to_representation(self, organisation: Organisation) -> dict:
-        return serializers.ModelSerializer.to_representation(self, organisation)
-
     nace_activities = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True, help_text="NACE Rev. 2 codes."
     )
@@ -156,6 +153,10 @@ class OrganisationDetailSerializer(OrganisationListSerializer):
             "source",
             "updated_at",
         ]
+
+    def to_representation(self, organisation: Organisation) -> dict:
+        # One row: DRF's own field-by-field representation (the list's shortcut is for lists).
+        return serializers.ModelSerializer.to_representation(self, organisation)
 
 
 @extend_schema(

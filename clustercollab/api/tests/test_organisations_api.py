@@ -342,3 +342,11 @@ def test_the_list_rows_have_exactly_the_documented_fields(client, directory):
     drf_row = dict(super(OrganisationListSerializer, documented).to_representation(organisation))
     assert row == {**drf_row, "profile_url": row["profile_url"]}
     assert row["profile_url"] == f"http://testserver{organisation.get_absolute_url()}"
+
+
+def test_the_detail_lists_every_member_count():
+    from clustercollab.organisations.api import MemberCountsSerializer
+    from clustercollab.organisations.models import MEMBER_COUNT_FIELDS
+
+    sources = {field.source for field in MemberCountsSerializer().fields.values()}
+    assert sources == {name for name, _label in MEMBER_COUNT_FIELDS}
