@@ -57,7 +57,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     else:
         errors = {}
         message = " ".join(str(m) for m in _flatten(exc.detail))
-        code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else exc.default_code
     response.data = {
         "status": response.status_code,
         "code": code,
