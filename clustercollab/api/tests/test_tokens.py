@@ -133,3 +133,10 @@ def test_revoking_needs_a_post(client):
     token, _secret = api_token_create(user=member, name="script")
     client.force_login(member)
     assert client.get(f"{PAGE}{token.pk}/revoke/").status_code == 405
+
+
+def test_the_token_page_speaks_the_members_language(client):
+    client.force_login(make_user())
+    client.post("/i18n/setlang/", {"language": "fi", "next": "/"})
+    page = client.get(PAGE).content.decode()
+    assert "API-tunnisteet" in page and "Luo tunniste" in page
