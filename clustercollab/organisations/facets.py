@@ -218,20 +218,20 @@ def _language_counts(filterset: OrganisationFilterSet) -> dict[str, int]:
         return {value: n for value, n in cursor.fetchall() if isinstance(value, str)}
 
 
-# The single-valued facets counted together in one grouped query (see _Cube).
-CUBE_PARAMETERS = ("kind", "country", "eu", "label", "members_min", "members_max")
+CUBE_FACETS = {
+    "kind": ("kind",),
+    "country": ("country",),
+    "eu": ("eu",),
+    "label": ("label",),
+    "members": ("members_min", "members_max"),
+}
 
 
-class _Cube:
-    """Counts by (kind, country, label, member total) of the results without the cube filters.
+class _Slice:
+    """Counts by (kind, country, label, member total) of the results without some filters."""
 
-    One grouped query (served by the covering facet index) gives the total and the counts of
-    kind, country, EU, label and member bands: each is summed here from the rows that pass every
-    cube filter except its own.
-    """
-
-    def __init__(self, filterset: OrganisationFilterSet) -> None:
-        queryset = filterset.queryset_without(*CUBE_PARAMETERS)
+    def __init__(self, filterset: OrganisationFilterSet, without: tuple[str, ...]) -> None:
+        queryset = filterset.queryset_without(*without)
         self.rows = list(
             queryset.values_list("kind", "country_id", "label", "member_total")
             .annotate(n=Count("*"))
@@ -254,19 +254,53 @@ class _Cube:
             ),
         }
 
-    def _passing(self, without: str | None = None) -> list[tuple]:
-        tests = [test for name, test in self.tests.items() if name != without]
-        return [row for row in self.rows if all(test(row) for test in tests)]
+    def counts(self, facet: str | None, key: Callable[[tuple], Any]) -> dict[Any, int]:
+        """Sum the rows passing every cube filter but ``facet``'s, grouped by ``key``."""
+        tests = [test for name, test in self.tests.items() if name != facet]
+        counts: dict[Any, int] = {}
+        for row in self.rows:
+            if all(test(row) for test in tests):
+                value = key(row)
+                counts[value] = counts.get(value, 0) + row[4]
+        return counts
+
+
+class _Cube:
+    """The total and the counts of kind, country, EU, label and member bands.
+
+    With at most one of these filters in use, one grouped query over the results without any
+    of them (served by the covering facet index) gives everything: each facet sums the rows
+    that pass the other filters. With more in use, each facet gets its own, narrower, grouped
+    query, which is cheaper than one over the wider set.
+    """
+
+    def __init__(self, filterset: OrganisationFilterSet) -> None:
+        self.filterset = filterset
+        cleaned = filterset.form.cleaned_data
+        active = [
+            facet
+            for facet, names in CUBE_FACETS.items()
+            if any(cleaned.get(name) not in (None, "", []) for name in names)
+        ]
+        self.shared = (
+            _Slice(filterset, tuple(n for names in CUBE_FACETS.values() for n in names))
+            if len(active) <= 1
+            else None
+        )
+        self.slices: dict[str | None, _Slice] = {}
+
+    def _slice(self, facet: str | None) -> _Slice:
+        if self.shared is not None:
+            return self.shared
+        if facet not in self.slices:
+            self.slices[facet] = _Slice(self.filterset, CUBE_FACETS.get(facet, ()))
+        return self.slices[facet]
 
     def total(self) -> int:
-        return sum(row[4] for row in self._passing())
+        return sum(self._slice(None).counts(None, lambda row: 0).values())
 
     def counts(self, facet: str, key: Callable[[tuple], Any]) -> dict[Any, int]:
-        counts: dict[Any, int] = {}
-        for row in self._passing(without=facet):
-            value = key(row)
-            counts[value] = counts.get(value, 0) + row[4]
-        return counts
+        return self._slice(facet).counts(facet, key)
 
 
 def _band(members: int | None) -> str | None:

@@ -43,7 +43,7 @@ from clustercollab.core.models import (
 )
 from clustercollab.core.moderation import ModerationStatus
 from clustercollab.organisations.models import Label, Organisation, OrganisationKind
-from clustercollab.organisations.search import search_organisations
+from clustercollab.organisations.search import needs_similarity, search_organisations
 
 SORT_RELEVANCE = "relevance"
 SORT_CHOICES = [
@@ -171,6 +171,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
             if hasattr(data, "setlist") and name in data:
                 data.setlist(name, [value.strip().upper() for value in data.getlist(name)])
         super().__init__(data, queryset=queryset, **kwargs)
+        self._similar: bool | None = None  # decided once per query (see search.py)
 
     # -- filter methods (each receives the cleaned value, never an empty one) ------------------
 
@@ -236,7 +237,9 @@ class OrganisationFilterSet(django_filters.FilterSet):
         if ranked is None:
             ranked = sort == SORT_RELEVANCE
         if text:
-            queryset = search_organisations(queryset, text, ranked=ranked)
+            if self._similar is None:
+                self._similar = needs_similarity(text, using=queryset.db)
+            queryset = search_organisations(queryset, text, ranked=ranked, similar=self._similar)
         if sort == SORT_RELEVANCE and not (text and ranked):
             sort = "name"
         return queryset.order_by(*SORT_ORDERINGS[sort])

@@ -114,7 +114,9 @@ def _pg_tsquery_sql() -> str:
     queries = [
         f"websearch_to_tsquery('{config}'::regconfig, unaccent(%s))" for config in PG_QUERY_CONFIGS
     ]
-    return "(" + " || ".join(queries) + ")"
+    # A scalar subquery is computed once per statement; unaccent() (only STABLE) would else run
+    # for every row that is ranked.
+    return "(SELECT " + " || ".join(queries) + ")"
 
 
 def _pg_tsquery_params(text: str) -> list[str]:
@@ -151,7 +153,7 @@ class SearchSimilar(models.Lookup):
 
     def as_postgresql(self, compiler, connection) -> tuple[str, list]:  # noqa: ANN001
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"unaccent(lower(%s)) <%% {lhs}", [self.rhs, *lhs_params]
+        return f"(SELECT unaccent(lower(%s))) <%% {lhs}", [self.rhs, *lhs_params]
 
     def as_sql(self, compiler, connection) -> tuple[str, list]:  # noqa: ANN001
         raise NotImplementedError("Similarity search needs PostgreSQL.")
@@ -180,7 +182,7 @@ class SearchRank(Func):
         document, params = compiler.compile(self.source_expressions[0])
         if self.similarity:
             words = document.rsplit(".", 1)[0] + ".words"
-            return f"word_similarity(unaccent(lower(%s)), {words})", [*params, self.text]
+            return f"word_similarity((SELECT unaccent(lower(%s))), {words})", [*params, self.text]
         tsquery = _pg_tsquery_sql()
         sql = (
             f"(ts_rank({document}, {tsquery}, 1) "
@@ -197,12 +199,21 @@ class SearchRank(Func):
         raise NotImplementedError("Search needs SQLite or PostgreSQL.")
 
 
-def _has_full_text_hits(text: str) -> bool:
-    return SearchEntry.objects.filter(document__match=text).exists()
+def needs_similarity(text: str, *, using: str = "default") -> bool:
+    """Whether ``text`` should be matched by similarity: on PostgreSQL, when no word matches."""
+    if connections[using].vendor != "postgresql" or not _WORD.search(text):
+        return False
+    # COUNT, not EXISTS: with LIMIT 1 the planner scans the table instead of the GIN index.
+    entries = SearchEntry.objects.using(using).filter(document__match=" ".join(text.split()))
+    return entries.count() < TRIGRAM_FALLBACK_BELOW
 
 
 def search_organisations(
-    queryset: QuerySet[Organisation], text: str, *, ranked: bool = True
+    queryset: QuerySet[Organisation],
+    text: str,
+    *,
+    ranked: bool = True,
+    similar: bool | None = None,
 ) -> QuerySet[Organisation]:
     """Return the published profiles of ``queryset`` matching ``text``.
 
@@ -217,7 +228,8 @@ def search_organisations(
             return queryset
         return queryset.annotate(search_rank=models.Value(0.0, output_field=models.FloatField()))
     queryset = queryset.filter(status=PUBLISHED)
-    similar = connections[queryset.db].vendor == "postgresql" and not _has_full_text_hits(text)
+    if similar is None:
+        similar = needs_similarity(text, using=queryset.db)
     if not ranked:
         entries = (
             SearchEntry.objects.filter(words__similar=text)
