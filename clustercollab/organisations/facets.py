@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connections
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
@@ -24,6 +25,7 @@ from clustercollab.core.models import (
     NaceActivity,
     NutsRegion,
 )
+from clustercollab.core.moderation import ModerationStatus
 from clustercollab.organisations.filters import (
     EU_CHOICES,
     LABEL_CHOICES,
@@ -31,6 +33,7 @@ from clustercollab.organisations.filters import (
     eu_country_codes,
 )
 from clustercollab.organisations.models import Organisation, OrganisationKind
+from clustercollab.organisations.selectors import DIRECTORY_VERSION_KEY
 
 # Member-count bands offered as facet values: (members_min, members_max).
 MEMBER_BANDS = [(1, 49), (50, 249), (250, None)]
@@ -63,19 +66,67 @@ def _grouped(queryset: QuerySet, expression: Any) -> dict[Any, int]:
     return {key: n for key, n in rows if key is not None}
 
 
+def _directory_sizes(using: str) -> dict[str, int]:
+    """How many links each relation has and how many profiles list languages.
+
+    Cached until the next change to the directory: the facets use it to skip empty relations and
+    to choose which side of a join to walk.
+    """
+    version = cache.get_or_set(DIRECTORY_VERSION_KEY, 1, timeout=None)
+    key = f"organisations:directory-sizes:{using}:{version}"
+    sizes = cache.get(key)
+    if sizes is None:
+        sizes = {
+            relation: Organisation._meta.get_field(relation)
+            .remote_field.through.objects.using(using)
+            .count()
+            for relation in ("ecosystems", "nace_activities", "emerging_industries")
+        }
+        sizes["languages"] = (
+            Organisation.objects.using(using)
+            .filter(status=ModerationStatus.PUBLISHED)
+            .exclude(pk__in=Organisation.objects.using(using).filter(languages=[]).values("pk"))
+            .count()
+        )
+        cache.set(key, sizes, timeout=None)
+    return sizes
+
+
 def _through_counts(
-    filterset: OrganisationFilterSet, name: str, relation: str, key: Any, *, distinct: bool = True
+    filterset: OrganisationFilterSet,
+    name: str,
+    relation: str,
+    key: str,
+    *,
+    join: str = "",
+    distinct: bool = True,
+    results: int | None = None,
 ) -> dict[Any, int]:
-    through = Organisation._meta.get_field(relation).remote_field.through
+    """Count the organisations of the results without ``name`` by the SQL ``key`` of a link.
+
+    ``key`` and ``join`` use the aliases ``t`` (the link table) and whatever ``join`` adds.
+    """
     organisations = filterset.queryset_without(name).values("pk")
-    rows = (
-        through.objects.filter(organisation_id__in=organisations)
-        .order_by()
-        .values_list(key)
-        # Without DISTINCT when each organisation has a value at most once (unique links).
-        .annotate(n=Count("organisation_id", distinct=distinct))
-    )
-    return dict(rows)
+    using = organisations.db
+    links = _directory_sizes(using)[relation]
+    if not links:
+        return {}
+    sql, params = organisations.query.sql_with_params()
+    through = Organisation._meta.get_field(relation).remote_field.through._meta.db_table
+    connection = connections[using]
+    column = "t.organisation_id"
+    if connection.vendor == "sqlite" and results is not None and links < results:
+        # Fewer links than results: walk the links and look each up in the result set, instead
+        # of probing the link index once per result ("+" stops SQLite using that index).
+        column = "+t.organisation_id"
+    count = "COUNT(DISTINCT t.organisation_id)" if distinct else "COUNT(*)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {key}, {count} FROM {through} t {join} "
+            f"WHERE {column} IN ({sql}) GROUP BY {key}",
+            params,
+        )
+        return {value: n for value, n in cursor.fetchall() if value is not None}
 
 
 def _selected(filterset: OrganisationFilterSet, name: str) -> set[str]:
@@ -175,13 +226,13 @@ def _region_facet(filterset: OrganisationFilterSet) -> Facet:
     return _facet("region", _("Region"), counts, labels, selected, limit=limit)
 
 
-def _nace_facet(filterset: OrganisationFilterSet) -> Facet:
+def _nace_facet(filterset: OrganisationFilterSet, results: int) -> Facet:
     selected = _selected(filterset, "nace")
     nace = _nace(get_language())
     sections = {code for code in selected if nace.get(code, ("",))[0] == "section"}
     if sections:
         counts = _through_counts(
-            filterset, "nace", "nace_activities", Substr("naceactivity_id", 1, 2)
+            filterset, "nace", "nace_activities", "substr(t.naceactivity_id, 1, 2)", results=results
         )
         counts = {code: n for code, n in counts.items() if code in nace}
         labels = {
@@ -191,7 +242,14 @@ def _nace_facet(filterset: OrganisationFilterSet) -> Facet:
         }
         labels |= {code: f"{code} {nace[code][1]}" for code in selected if code in nace}
     else:
-        counts = _through_counts(filterset, "nace", "nace_activities", "naceactivity__section")
+        counts = _through_counts(
+            filterset,
+            "nace",
+            "nace_activities",
+            "a.section",
+            join=f"JOIN {NaceActivity._meta.db_table} a ON a.code = t.naceactivity_id",
+            results=results,
+        )
         labels = {
             code: f"{code} {label.capitalize()}"
             for code, (level, label) in nace.items()
@@ -203,16 +261,21 @@ def _nace_facet(filterset: OrganisationFilterSet) -> Facet:
 
 def _language_counts(filterset: OrganisationFilterSet) -> dict[str, int]:
     queryset = filterset.queryset_without("language").values("pk")
+    if not _directory_sizes(queryset.db)["languages"]:
+        return {}
     sql, params = queryset.query.sql_with_params()
     table = Organisation._meta.db_table
     if connections[queryset.db].vendor == "postgresql":
         each = "jsonb_array_elements_text(o.languages) AS spoken(value)"
+        empty = "'[]'::jsonb"
     else:
         each = "json_each(o.languages) AS spoken"
+        empty = "'[]'"
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(
             f"SELECT spoken.value, COUNT(*) FROM {table} o, {each} "
-            f"WHERE o.id IN ({sql}) GROUP BY spoken.value",
+            # The partial index org_speaking_languages (search.py) holds just these profiles.
+            f"WHERE o.languages <> {empty} AND o.id IN ({sql}) GROUP BY spoken.value",
             params,
         )
         return {value: n for value, n in cursor.fetchall() if isinstance(value, str)}
@@ -333,6 +396,7 @@ def directory_facets(filterset: OrganisationFilterSet, cube: _Cube | None = None
     language = get_language()
     cube = cube or _Cube(filterset)
     eu_codes = set(eu_country_codes())
+    results = cube.total()
     facets = [
         _facet(
             "kind",
@@ -359,8 +423,14 @@ def directory_facets(filterset: OrganisationFilterSet, cube: _Cube | None = None
         ),
     ]
     ecosystems, ecosystem_ids, emerging = _small_taxonomies(language)
+    # Links are unique per organisation and value, so no DISTINCT is needed.
     ecosystem_counts = _through_counts(
-        filterset, "ecosystem", "ecosystems", "industrialecosystem_id", distinct=False
+        filterset,
+        "ecosystem",
+        "ecosystems",
+        "t.industrialecosystem_id",
+        distinct=False,
+        results=results,
     )
     facets.append(
         _facet(
@@ -371,13 +441,20 @@ def directory_facets(filterset: OrganisationFilterSet, cube: _Cube | None = None
             _selected(filterset, "ecosystem"),
         )
     )
-    facets.append(_nace_facet(filterset))
+    facets.append(_nace_facet(filterset, results))
     facets.append(
         _facet(
             "emerging",
             _("Emerging industry"),
-            _through_counts(filterset, "emerging", "emerging_industries", "emergingindustry_id"),
-            {industry.slug: str(industry) for industry in EmergingIndustry.objects.all()},
+            _through_counts(
+                filterset,
+                "emerging",
+                "emerging_industries",
+                "t.emergingindustry_id",
+                distinct=False,
+                results=results,
+            ),
+            emerging,
             _selected(filterset, "emerging"),
         )
     )

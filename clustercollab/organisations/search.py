@@ -290,6 +290,9 @@ def _sqlite_statements() -> list[str]:
         f"WHERE NEW.status = '{PUBLISHED}'; END",
         f"CREATE TRIGGER IF NOT EXISTS {SEARCH_TABLE}_delete AFTER DELETE ON {ORGANISATION_TABLE} "
         f"BEGIN DELETE FROM {SEARCH_TABLE} WHERE rowid = OLD.id; END",
+        # The few profiles that list languages, for the directory's language facet.
+        f"CREATE INDEX IF NOT EXISTS org_speaking_languages ON {ORGANISATION_TABLE}(id) "
+        "WHERE languages <> '[]'",
     ]
 
 
@@ -313,6 +316,9 @@ def _pg_statements(available_configs: set[str]) -> list[str]:
         f"USING gin ({SEARCH_TABLE})",
         f"CREATE INDEX IF NOT EXISTS {SEARCH_TABLE}_words ON {SEARCH_TABLE} "
         "USING gin (words gin_trgm_ops)",
+        # The few profiles that list languages, for the directory's language facet.
+        f"CREATE INDEX IF NOT EXISTS org_speaking_languages ON {ORGANISATION_TABLE} (id) "
+        "WHERE languages <> '[]'::jsonb",
         # One weighted document: every part both as exact words and stemmed in its language.
         f"""CREATE OR REPLACE FUNCTION {SEARCH_TABLE}_document(
             name text, acronym text, keywords jsonb, offers text, seeks text, about text,
