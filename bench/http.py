@@ -18,8 +18,11 @@ through a few URLs of each kind:
 - profile: public profile pages;
 - api: ``/api/v1/organisations/`` list pages, with and without filters.
 
-Every URL is checked to answer 200 first. For each endpoint the run prints requests/s (also per
-worker), p50 and p95 latency, and the ratios to the bare view. Any connection error, timeout or
+The directory caches the total and facet counts of each query
+(``DIRECTORY_COUNTS_CACHE_SECONDS``, per worker without Redis), so after the first round the
+directory URLs measure the cached path; ``--no-counts-cache`` turns that cache off. Every URL is
+checked to answer 200 first. For each endpoint the run prints requests/s (also per worker), p50
+and p95 latency, and the ratios to the bare view. Any connection error, timeout or
 HTTP status ≥ 400 counts as an error. The last line is machine-readable:
 
     http directory_rps=<a> profile_rps=<b> api_rps=<c> bare_rps=<d> errors=<e>
@@ -99,7 +102,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _start_server(port: int, log: Path) -> subprocess.Popen:
+def _start_server(port: int, log: Path, *, counts_cache: bool) -> subprocess.Popen:
     env = dict(
         os.environ,
         DJANGO_SETTINGS_MODULE="bench.settings_http",
@@ -107,6 +110,8 @@ def _start_server(port: int, log: Path) -> subprocess.Popen:
         API_THROTTLE_MEMBER="off",
         TASKS_BACKEND="immediate",
     )
+    if not counts_cache:
+        env["DIRECTORY_COUNTS_CACHE_SECONDS"] = "0"
     gunicorn = Path(sys.executable).with_name("gunicorn")
     command = [
         str(gunicorn) if gunicorn.exists() else "gunicorn",
@@ -188,6 +193,12 @@ def main() -> None:
     parser.add_argument("--data-dir", help="SQLite data directory (default var/bench-directory)")
     parser.add_argument("--seconds", type=int, default=None, help="load time per endpoint")
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument(
+        "--no-counts-cache",
+        action="store_true",
+        help="turn the directory's cache of totals and facet counts off "
+        "(DIRECTORY_COUNTS_CACHE_SECONDS=0), so every request computes them",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("bench/http.py needs wrk: apt-get install wrk")
@@ -219,7 +230,7 @@ def main() -> None:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     log = Path(tempfile.gettempdir()) / f"bench-http-gunicorn-{port}.log"
-    server = _start_server(port, log)
+    server = _start_server(port, log, counts_cache=not args.no_counts_cache)
     results = {}
     try:
         for paths in endpoints.values():
@@ -233,9 +244,10 @@ def main() -> None:
         server.wait(timeout=30)
 
     bare = results["bare"]
+    cache = "off" if args.no_counts_cache else "as configured"
     print(
         f"gunicorn {WORKERS} sync workers, wrk 1 thread {args.connections} connections "
-        f"{seconds} s per endpoint"
+        f"{seconds} s per endpoint; directory counts cache {cache}"
     )
     print(
         f"{'endpoint':<10} {'req/s':>8} {'per worker':>10} {'p50 ms':>8} {'p95 ms':>8} "
