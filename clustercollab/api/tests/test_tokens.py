@@ -140,3 +140,16 @@ def test_the_token_page_speaks_the_members_language(client):
     client.post("/i18n/setlang/", {"language": "fi", "next": "/"})
     page = client.get(PAGE).content.decode()
     assert "API-tunnisteet" in page and "Luo tunniste" in page
+
+
+def test_the_last_use_is_written_at_most_once_a_minute(client, django_assert_num_queries):
+    member = make_user()
+    token, secret = api_token_create(user=member, name="busy script")
+    client.get("/api/v1/countries/", **_bearer(secret))
+    token.refresh_from_db()
+    first_use = token.last_used_at
+    # The token with its user, then the page (its count is cached): no UPDATE.
+    with django_assert_num_queries(2):
+        client.get("/api/v1/countries/", {"page": 2}, **_bearer(secret))
+    token.refresh_from_db()
+    assert token.last_used_at == first_use
