@@ -317,8 +317,11 @@ def _pg_statements(available_configs: set[str]) -> list[str]:
         f"CREATE INDEX IF NOT EXISTS {SEARCH_TABLE}_words ON {SEARCH_TABLE} "
         "USING gin (words gin_trgm_ops)",
         # The few profiles that list languages, for the directory's language facet.
-        f"CREATE INDEX IF NOT EXISTS org_speaking_languages ON {ORGANISATION_TABLE} (id) "
-        "WHERE languages <> '[]'::jsonb",
+        # Checked first: even with IF NOT EXISTS, PostgreSQL refuses CREATE INDEX on a table
+        # with pending trigger events (a rebuild inside a transaction that wrote profiles).
+        "DO $$ BEGIN IF to_regclass('org_speaking_languages') IS NULL THEN "
+        f"CREATE INDEX org_speaking_languages ON {ORGANISATION_TABLE} (id) "
+        "WHERE languages <> '[]'::jsonb; END IF; END $$",
         # One weighted document: every part both as exact words and stemmed in its language.
         f"""CREATE OR REPLACE FUNCTION {SEARCH_TABLE}_document(
             name text, acronym text, keywords jsonb, offers text, seeks text, about text,
