@@ -38,6 +38,7 @@ from clustercollab.organisations.selectors import DIRECTORY_VERSION_KEY
 # Member-count bands offered as facet values: (members_min, members_max).
 MEMBER_BANDS = [(1, 49), (50, 249), (250, None)]
 REGIONS_SHOWN_WITHOUT_COUNTRY = 12
+REGIONS_COUNTED_WITHOUT_COUNTRY = 20_000
 
 
 @dataclass
@@ -198,18 +199,21 @@ def clear_facet_label_caches() -> None:
         cached.cache_clear()
 
 
-def _region_facet(filterset: OrganisationFilterSet) -> Facet:
+def _region_facet(filterset: OrganisationFilterSet, results: int) -> Facet:
     selected = _selected(filterset, "region")
     regions = _regions()
     countries = _selected(filterset, "country")
-    # Drill down: below the deepest chosen region, else the NUTS 1 regions of one chosen
-    # country, else the regions with most profiles.
+    # Drill down: below the deepest chosen region, else the NUTS 1 regions of the chosen
+    # countries, else the regions with most profiles when the results are few enough to
+    # count cheaply (otherwise the facet waits until a country is chosen).
     chosen = [code for code in selected if code in regions]
     if chosen:
         level = min(max(regions[code][0] for code in chosen) + 1, 3)
         prefixes = tuple(chosen)
     else:
         level, prefixes = 1, tuple(countries)
+    if not prefixes and results > REGIONS_COUNTED_WITHOUT_COUNTRY:
+        return _facet("region", _("Region"), {}, {}, set())
     queryset = filterset.queryset_without("region")
     if prefixes:
         condition = Q()
@@ -412,7 +416,7 @@ def directory_facets(filterset: OrganisationFilterSet, cube: _Cube | None = None
             _country_labels(language),
             _selected(filterset, "country"),
         ),
-        _region_facet(filterset),
+        _region_facet(filterset, results),
         _facet(
             "eu",
             _("EU"),
