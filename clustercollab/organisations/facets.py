@@ -5,6 +5,7 @@ so choosing a second country adds to the results instead of emptying the other c
 facet is one grouped COUNT in the database; taxonomy labels come from small per-process maps.
 """
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -13,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -62,9 +63,23 @@ class Facet:
         return [value for value in self.values if value.selected]
 
 
-def _grouped(queryset: QuerySet, expression: Any) -> dict[Any, int]:
-    rows = queryset.order_by().values_list(expression).annotate(n=Count("*"))
-    return {key: n for key, n in rows if key is not None}
+def _cached(parts: tuple, compute: Callable[[], Any]) -> Any:
+    """Memoise one facet query by its SQL until the directory changes.
+
+    Facet queries are shared between directory queries (the ecosystem counts of
+    "ecosystem=digital" are those of the unfiltered directory), so they are cached one by one.
+    """
+    timeout = settings.DIRECTORY_COUNTS_CACHE_SECONDS
+    if not timeout:
+        return compute()
+    version = cache.get_or_set(DIRECTORY_VERSION_KEY, 1, timeout=None)
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    key = f"organisations:directory-facet:{version}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=timeout)
+    return value
 
 
 def _directory_sizes(using: str) -> dict[str, int]:
@@ -121,13 +136,16 @@ def _through_counts(
         # of probing the link index once per result ("+" stops SQLite using that index).
         column = "+t.organisation_id"
     count = "COUNT(DISTINCT t.organisation_id)" if distinct else "COUNT(*)"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {key}, {count} FROM {through} t {join} "
-            f"WHERE {column} IN ({sql}) GROUP BY {key}",
-            params,
-        )
-        return {value: n for value, n in cursor.fetchall() if value is not None}
+    query = (
+        f"SELECT {key}, {count} FROM {through} t {join} WHERE {column} IN ({sql}) GROUP BY {key}"
+    )
+
+    def compute() -> dict[Any, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            return {value: n for value, n in cursor.fetchall() if value is not None}
+
+    return _cached((using, query, tuple(params)), compute)
 
 
 def _selected(filterset: OrganisationFilterSet, name: str) -> set[str]:
@@ -220,7 +238,16 @@ def _region_facet(filterset: OrganisationFilterSet, results: int) -> Facet:
         for prefix in prefixes:
             condition |= Q(nuts_region__code__startswith=prefix)
         queryset = queryset.filter(condition)
-    counts = _grouped(queryset, Substr("nuts_region_id", 1, level + 2))
+    grouped = (
+        queryset.order_by()
+        .values_list(Substr("nuts_region_id", 1, level + 2))
+        .annotate(n=Count("*"))
+    )
+    sql, params = grouped.query.sql_with_params()
+    counts = _cached(
+        (queryset.db, sql, tuple(params)),
+        lambda: {key: n for key, n in grouped if key is not None},
+    )
     labels = {
         code: f"{regions[code][2]} ({code})"
         for code in sorted(set(counts) | selected)
@@ -298,12 +325,14 @@ class _Slice:
     """Counts by (kind, country, label, member total) of the results without some filters."""
 
     def __init__(self, filterset: OrganisationFilterSet, without: tuple[str, ...]) -> None:
-        queryset = filterset.queryset_without(*without)
-        self.rows = list(
-            queryset.values_list("kind", "country_id", "label", "member_total")
+        queryset = (
+            filterset.queryset_without(*without)
+            .values_list("kind", "country_id", "label", "member_total")
             .annotate(n=Count("*"))
             .order_by()
         )
+        sql, params = queryset.query.sql_with_params()
+        self.rows = _cached((queryset.db, sql, tuple(params)), lambda: list(queryset))
         cleaned = filterset.form.cleaned_data
         eu_codes = set(eu_country_codes())
         kinds = set(cleaned.get("kind") or [])
