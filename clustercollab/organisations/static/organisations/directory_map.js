@@ -44,6 +44,15 @@
         layer.bindTooltip(`${escapeHtml(feature.properties.name)}: ${n} ${element.dataset.textProfiles}`);
       },
     }).addTo(map);
+    const legend = L.control({ position: "bottomleft" });
+    legend.onAdd = () => {
+      const div = L.DomUtil.create("div", "map-legend");
+      const steps = [1, Math.ceil(max / 10), Math.ceil(max / 3), max].filter((v, i, a) => a.indexOf(v) === i);
+      div.innerHTML = `<strong>${escapeHtml(element.dataset.textLegend)}</strong><br>` +
+        steps.map((n) => `<i style="background:${colour(n, max)}"></i> ${n}`).join("<br>");
+      return div;
+    };
+    legend.addTo(map);
     const cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
     const profileUrl = element.dataset.profileUrl;
     const markers = points.features.map((feature) => {
