@@ -22,9 +22,11 @@ importer and ``QuerySet.update`` all keep it in sync without Python code.
   over name, acronym, city and keywords takes over.
 """
 
+import hashlib
 import re
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db import connection as default_connection
 from django.db import connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -203,9 +205,22 @@ def needs_similarity(text: str, *, using: str = "default") -> bool:
     """Whether ``text`` should be matched by similarity: on PostgreSQL, when no word matches."""
     if connections[using].vendor != "postgresql" or not _WORD.search(text):
         return False
-    # COUNT, not EXISTS: with LIMIT 1 the planner scans the table instead of the GIN index.
-    entries = SearchEntry.objects.using(using).filter(document__match=" ".join(text.split()))
-    return entries.count() < TRIGRAM_FALLBACK_BELOW
+    text = " ".join(text.split())
+    # Remembered until the directory changes: the answer depends only on the words.
+    from clustercollab.organisations.selectors import DIRECTORY_VERSION_KEY
+
+    version = cache.get_or_set(DIRECTORY_VERSION_KEY, 1, timeout=None)
+    key = (
+        f"organisations:needs-similarity:{using}:{version}:"
+        + hashlib.sha256(text.encode()).hexdigest()[:32]
+    )
+    answer = cache.get(key)
+    if answer is None:
+        # COUNT, not EXISTS: with LIMIT 1 the planner scans the table instead of the GIN index.
+        entries = SearchEntry.objects.using(using).filter(document__match=text)
+        answer = entries.count() < TRIGRAM_FALLBACK_BELOW
+        cache.set(key, answer, timeout=3600)
+    return answer
 
 
 def search_organisations(
