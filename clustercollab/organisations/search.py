@@ -78,6 +78,7 @@ PG_CONFIGS = {
 }
 # Query configurations: exact words, plus the stemmers of the site's languages.
 PG_QUERY_CONFIGS = ["simple", "english", "german", "finnish", "french"]
+PG_RANK_WEIGHTS = "{0.01, 0.02, 0.05, 1.0}"
 # Below this many full-text hits among all profiles, typo-tolerant matching takes over.
 TRIGRAM_FALLBACK_BELOW = 1
 
@@ -185,17 +186,9 @@ class SearchRank(Func):
         if self.similarity:
             words = document.rsplit(".", 1)[0] + ".words"
             return f"word_similarity((SELECT unaccent(lower(%s))), {words})", [*params, self.text]
-        tsquery = _pg_tsquery_sql()
-        sql = (
-            f"(ts_rank({document}, {tsquery}, 1) "
-            f"+ (ts_filter({document}, '{{a}}') @@ {tsquery})::int)"
-        )
-        return sql, [
-            *params,
-            *_pg_tsquery_params(self.text),
-            *params,
-            *_pg_tsquery_params(self.text),
-        ]
+        # Weights D, C, B, A: a word in the name or acronym (A) outweighs many in the text.
+        sql = f"ts_rank('{PG_RANK_WEIGHTS}', {document}, {_pg_tsquery_sql()}, 1)"
+        return sql, [*params, *_pg_tsquery_params(self.text)]
 
     def as_sql(self, compiler, connection, **extra) -> tuple[str, list]:  # noqa: ANN001, ANN003
         raise NotImplementedError("Search needs SQLite or PostgreSQL.")
