@@ -13,10 +13,11 @@ copy number ``k`` starts from source ``k % len(sources)`` and keeps its kind, co
 label, member counts and other fields, and its industrial ecosystems, NACE sectors and emerging
 industries, and then changes
 
-- the name: one word of another real organisation of the same country (the donor) either
-  replaces a random word of the source's name other than the first, or is inserted before the
-  last word (one-word names get the donor's word appended), so names stay in the country's
-  languages and real words ("Wasserstoff", "säätiö", "recherche") keep being found;
+- the name: a word (of four letters or more) of another real organisation of the same country
+  (the donor) either replaces a random word of the source's name other than the first (when it
+  is a different word), or is inserted before the last word (one-word names get it appended),
+  so a copy's name always differs from its source's, names stay in the country's languages and
+  real words ("Wasserstoff", "säätiö", "recherche") keep being found;
 - the place: city, NUTS region and coordinates of a random real organisation of the same
   country, the coordinates moved by up to ±0.02° so markers do not sit exactly on each other;
 - the keywords: each of the source's keywords is kept with probability 0.7, then one or two
@@ -66,8 +67,9 @@ def _name_with_donor_word(name: str, donor_word: str, rng: random.Random) -> str
     words = name.split()
     if len(words) <= 1:
         return f"{name} {donor_word}".strip()
-    if rng.random() < 0.5:
-        words[rng.randrange(1, len(words))] = donor_word
+    replace_at = rng.randrange(1, len(words))
+    if rng.random() < 0.5 and words[replace_at] != donor_word:
+        words[replace_at] = donor_word
     else:
         words.insert(len(words) - 1, donor_word)
     return " ".join(words)
