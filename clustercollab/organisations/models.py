@@ -189,6 +189,8 @@ class Organisation(TimeStampedModel, ModeratedModel):
             models.Index(fields=["status", "member_total"], name="org_member_total"),
             # The directory's default order (by name) without sorting every profile.
             models.Index(fields=["status", "name", "id"], name="org_status_name"),
+            # One country's profiles in name order, for a page of them without a sort.
+            models.Index(fields=["status", "country", "name", "id"], name="org_country_name"),
             # Covers every single-valued directory facet, so counting them reads this narrow
             # index instead of the wide rows.
             models.Index(
