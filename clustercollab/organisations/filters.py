@@ -93,9 +93,18 @@ class MembersFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-def _through_exists(field: str, *conditions: Q, **lookups: Any) -> Exists:
+def _linked_to(field: str, *conditions: Q, counting: bool = False, **lookups: Any) -> Q:
+    """A condition: the profile has a link in ``field`` meeting the conditions.
+
+    For counting, an ``IN`` subquery: SQLite reads the matching links once and looks the
+    profiles up. For a page in name order, a correlated EXISTS: the name index is walked and
+    the walk stops after one page.
+    """
     through = Organisation._meta.get_field(field).remote_field.through
-    return Exists(through.objects.filter(*conditions, organisation_id=OuterRef("pk"), **lookups))
+    links = through.objects.filter(*conditions, **lookups)
+    if counting:
+        return Q(pk__in=links.values("organisation_id"))
+    return Q(Exists(links.filter(organisation_id=OuterRef("pk"))))
 
 
 class OrganisationFilterSet(django_filters.FilterSet):
@@ -173,6 +182,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
                 data.setlist(name, [value.strip().upper() for value in data.getlist(name)])
         super().__init__(data, queryset=queryset, **kwargs)
         self._similar: bool | None = None  # decided once per query (see search.py)
+        self._counting = False
 
     # -- filter methods (each receives the cleaned value, never an empty one) ------------------
 
@@ -197,12 +207,16 @@ class OrganisationFilterSet(django_filters.FilterSet):
 
     def filter_ecosystem(self, queryset: QuerySet, name: str, value: list) -> QuerySet:
         ids = [ecosystem.pk for ecosystem in value]
-        return queryset.filter(_through_exists("ecosystems", industrialecosystem_id__in=ids))
+        return queryset.filter(
+            _linked_to("ecosystems", industrialecosystem_id__in=ids, counting=self._counting)
+        )
 
     def filter_emerging(self, queryset: QuerySet, name: str, value: list) -> QuerySet:
         slugs = [industry.pk for industry in value]
         return queryset.filter(
-            _through_exists("emerging_industries", emergingindustry_id__in=slugs)
+            _linked_to(
+                "emerging_industries", emergingindustry_id__in=slugs, counting=self._counting
+            )
         )
 
     def filter_nace(self, queryset: QuerySet, name: str, value: list[NaceActivity]) -> QuerySet:
@@ -212,7 +226,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
                 condition |= Q(naceactivity__section=activity.code)
             else:
                 condition |= Q(naceactivity__code__startswith=activity.code)
-        return queryset.filter(_through_exists("nace_activities", condition))
+        return queryset.filter(_linked_to("nace_activities", condition, counting=self._counting))
 
     def filter_language(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         return queryset.filter(JsonListHasAny("languages", value))
@@ -225,6 +239,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
         *,
         without: tuple[str, ...] = (),
         ranked: bool | None = None,
+        counting: bool = False,
     ) -> QuerySet[Organisation]:
         """Apply every valid filter (but ``without``), the text search and the sort order.
 
@@ -232,6 +247,8 @@ class OrganisationFilterSet(django_filters.FilterSet):
         unranked querysets are cheaper to count and facet.
         """
         queryset = queryset.filter(status=ModerationStatus.PUBLISHED)
+        # Unordered (counts, facets, map): shape the conditions for counting.
+        self._counting = counting
         for name, value in self.form.cleaned_data.items():
             if name in without or _is_empty(value):
                 continue
@@ -251,7 +268,9 @@ class OrganisationFilterSet(django_filters.FilterSet):
     def queryset_without(self, *names: str) -> QuerySet[Organisation]:
         """The result set with every filter but ``names``, unordered: for their facet counts."""
         self.is_valid()
-        return self.filter_queryset(self.queryset.all(), without=names, ranked=False).order_by()
+        return self.filter_queryset(
+            self.queryset.all(), without=names, ranked=False, counting=True
+        ).order_by()
 
     @property
     def result_set(self) -> QuerySet[Organisation]:
