@@ -18,7 +18,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# Run as a script, this folder is first on the path, where bench/http.py would hide the
+# standard library's http package: the checkout's root takes its place.
+sys.path[0] = str(ROOT)
 
 
 def _median_ms(fn: "callable", repeat: int) -> float:

@@ -300,3 +300,59 @@ PROFILE_LANGUAGES = [
 # Messages a user may send per hour in contact threads (counted in the database).
 PARTNERING_MESSAGES_PER_HOUR = env_int("PARTNERING_MESSAGES_PER_HOUR", 20)
 PARTNERING_RATE_LIMITS = not env_bool("DISABLE_RATE_LIMITS", False)
+
+# --- REST API (issue 3): DRF, drf-spectacular, token authentication, throttling -------------
+INSTALLED_APPS += [
+    app
+    for app in ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "django_filters"]
+    if app not in INSTALLED_APPS
+]
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "clustercollab.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "clustercollab.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "clustercollab.api.errors.exception_handler",
+    # Counted in the default cache (Redis when REDIS_URL is set, so shared by every server).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "clustercollab.api.throttling.AnonymousThrottle",
+        "clustercollab.api.throttling.MemberThrottle",
+    ],
+    # "off" disables a limit (load tests); otherwise <number>/<second|minute|hour|day>.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_THROTTLE_ANON", "120/minute"),
+        "member": env_str("API_THROTTLE_MEMBER", "1200/minute"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "clustercollab API",
+    "DESCRIPTION": (
+        "Read access to the published organisation profiles of the directory and to the "
+        "taxonomies they use. Anonymous use is allowed at a lower rate; members send a personal "
+        "token (created on the account page) as `Authorization: Bearer <token>`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI is served from the drf-spectacular-sidecar package, never a CDN. (No Redoc page:
+    # Redoc fetches its logo from its makers' CDN whatever it is told.)
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # validatorUrl None: Swagger UI would otherwise send the schema to an outside validator.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+}
+
+# --- Directory map (organisations) ---
+# Optional background tiles, e.g. "https://tiles.example.org/{z}/{x}/{y}.png"; empty: the map
+# draws only the shipped country outlines and needs no tile server.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+# How long the directory keeps a query's total and facet counts (0: never cached). Any change
+# to a profile forgets them at once.
+DIRECTORY_COUNTS_CACHE_SECONDS = env_int("DIRECTORY_COUNTS_CACHE_SECONDS", 300)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("matchmaking/", include("clustercollab.matchmaking.urls")),
     path("response/", include("clustercollab.response.urls")),
     path("api/", include("clustercollab.api.urls")),
+    path("accounts/", include("clustercollab.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -161,6 +162,16 @@ class Organisation(TimeStampedModel, ModeratedModel):
     cordis_pic = models.CharField(_("EU PIC"), max_length=12, null=True, blank=True, unique=True)
     # Fields edited since staff last looked at this published profile.
     unreviewed_changes = models.JSONField(default=list, blank=True)
+    # The directory's member-count filter and sort, computed by the database on every write.
+    member_total = models.GeneratedField(
+        expression=sum(
+            (Coalesce(field, 0) for field, _label in MEMBER_COUNT_FIELDS[1:]),
+            start=Coalesce(MEMBER_COUNT_FIELDS[0][0], 0),
+        ),
+        output_field=models.PositiveIntegerField(),
+        db_persist=True,
+        verbose_name=_("members"),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -175,6 +186,18 @@ class Organisation(TimeStampedModel, ModeratedModel):
             # The home page's "latest profiles" and "latest clusters" lists; with the id in the
             # index, profiles imported at the same moment need no sort of all of them.
             models.Index(fields=["status", "-published_at", "-id"], name="org_latest_published"),
+            models.Index(fields=["status", "member_total"], name="org_member_total"),
+            # The directory's default order (by name) without sorting every profile.
+            models.Index(fields=["status", "name", "id"], name="org_status_name"),
+            # One country's profiles in name order, for a page of them without a sort.
+            models.Index(fields=["status", "country", "name", "id"], name="org_country_name"),
+            # Covers every single-valued directory facet, so counting them reads this narrow
+            # index instead of the wide rows.
+            models.Index(
+                fields=["status", "country", "kind", "label", "member_total", "nuts_region"],
+                name="org_directory_facets",
+            ),
+            models.Index(fields=["status", "nuts_region"], name="org_status_region"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -344,3 +367,34 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} in {self.project_id} ({self.role})"
+
+
+class SearchIndexField(models.TextField):
+    """A column of the search index; its lookups (``match``, ``similar``) are in search.py."""
+
+
+class SearchEntry(models.Model):
+    """The search index row of one published profile, written only by database triggers.
+
+    On SQLite the table is an FTS5 virtual table whose hidden column carries the table's name;
+    on PostgreSQL the ``tsvector`` column has the same name, so one model maps both. Created by
+    ``search.install_search_structures`` (after every migrate), not by a migration.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="search_entry",
+    )
+    document = SearchIndexField(db_column="organisations_search")
+    words = SearchIndexField()
+
+    class Meta:
+        managed = False
+        db_table = "organisations_search"
+
+    def __str__(self) -> str:
+        return f"search entry of organisation {self.organisation_id}"

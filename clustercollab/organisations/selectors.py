@@ -1,16 +1,24 @@
 """Reads on organisation profiles: visibility, completeness, validation checks, queues."""
 
+import csv
 import difflib
+import hashlib
+import io
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from django import forms
+from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from clustercollab.core.moderation import ModerationStatus
@@ -357,3 +365,237 @@ def profile_next_step(organisation: Organisation) -> NextStep | None:
             _("Contact platform staff if it should be public again."),
         )
     return None
+
+
+# --- the directory ------------------------------------------------------------------------------
+
+DIRECTORY_PAGE_SIZE = 20
+DIRECTORY_MAX_PAGE_SIZE = 100
+
+
+class DirectoryPageForm(forms.Form):
+    page = forms.IntegerField(min_value=1, required=False)
+    page_size = forms.IntegerField(min_value=1, max_value=DIRECTORY_MAX_PAGE_SIZE, required=False)
+
+
+@dataclass
+class DirectoryResults:
+    filterset: Any
+    page: Page
+    total: int
+    facets: list
+    notices: list[str]
+
+
+def _form_notices(form: forms.Form) -> list[str]:
+    notices = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = field.label if field is not None and field.label else name
+        value = form.data.getlist(name) if hasattr(form.data, "getlist") else [form.data.get(name)]
+        shown = ", ".join(str(v) for v in value if v not in (None, ""))
+        notices.append(
+            _("%(label)s “%(value)s” was ignored: %(errors)s")
+            % {"label": label, "value": shown, "errors": " ".join(errors)}
+        )
+    return notices
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its count, so the page query need not be counted again."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
+
+
+DIRECTORY_VERSION_KEY = "organisations:directory-version"
+
+
+def directory_changed() -> None:
+    """Forget every cached directory count (called when profiles or their links change)."""
+    try:
+        cache.incr(DIRECTORY_VERSION_KEY)
+    except ValueError:
+        cache.set(DIRECTORY_VERSION_KEY, 1, timeout=None)
+
+
+def _counts_cache_key(params: QueryDict, language: str | None) -> str:
+    version = cache.get_or_set(DIRECTORY_VERSION_KEY, 1, timeout=None)
+    state = sorted(
+        (name, sorted(params.getlist(name)))
+        for name in params
+        if name not in {"page", "page_size", "sort"}
+    )
+    digest = hashlib.sha256(repr((state, language)).encode()).hexdigest()[:32]
+    return f"organisations:directory-counts:{version}:{digest}"
+
+
+def directory_results(params: QueryDict, *, with_facets: bool = True) -> DirectoryResults:
+    """Run one directory query (the page's URL parameters): results, one page, facet counts.
+
+    Invalid parameters never fail: each becomes a notice saying it was ignored, and the valid
+    ones still apply; a page past the end shows the last page with a notice. The total and the
+    facet counts of a query are cached for DIRECTORY_COUNTS_CACHE_SECONDS and forgotten when a
+    profile changes (directory_changed); the page of rows is always read fresh.
+    """
+    from clustercollab.organisations.facets import directory_total_and_facets
+    from clustercollab.organisations.filters import OrganisationFilterSet
+
+    filterset = OrganisationFilterSet(params)
+    notices = [] if filterset.is_valid() else _form_notices(filterset.form)
+    paging = DirectoryPageForm(params)
+    if not paging.is_valid():
+        notices += _form_notices(paging)
+    cleaned = getattr(paging, "cleaned_data", {})
+    size = cleaned.get("page_size") or DIRECTORY_PAGE_SIZE
+    number = cleaned.get("page") or 1
+
+    timeout = settings.DIRECTORY_COUNTS_CACHE_SECONDS
+    key = _counts_cache_key(filterset.data, get_language()) if timeout else ""
+    cached = cache.get(key) if key else None
+    if cached is None or (with_facets and cached[1] is None):
+        if with_facets:
+            total, facets = directory_total_and_facets(filterset)
+        else:
+            total, facets = filterset.result_set.count(), None
+        if key:
+            cache.set(key, (total, facets), timeout=timeout)
+    else:
+        total, facets = cached
+
+    queryset = filterset.qs.select_related("country", "nuts_region").prefetch_related("ecosystems")
+    paginator = _CountedPaginator(queryset, size, count=total)
+    if number > paginator.num_pages:
+        if paginator.count:
+            notices.append(
+                _("There is no page %(number)s; this is the last page, %(last)s.")
+                % {"number": number, "last": paginator.num_pages}
+            )
+        number = paginator.num_pages
+    page = paginator.page(number)
+    return DirectoryResults(
+        filterset=filterset,
+        page=page,
+        total=total,
+        facets=facets or [],
+        notices=notices,
+    )
+
+
+MAP_MAX_POINTS = 50_000
+
+
+def directory_geojson(queryset: QuerySet[Organisation]) -> dict:
+    """Return the map of a directory result set: points, counts by country, the total.
+
+    A profile without coordinates is placed at a point inside its NUTS region; one with neither
+    is counted (total, countries) but not drawn. At most MAP_MAX_POINTS points are sent.
+    """
+    rows = queryset.order_by().values_list(
+        "pk",
+        "name",
+        "kind",
+        "latitude",
+        "longitude",
+        "nuts_region__inside_lat",
+        "nuts_region__inside_lon",
+    )
+    features = []
+    for pk, name, kind, lat, lon, region_lat, region_lon in rows[:MAP_MAX_POINTS]:
+        if lat is None or lon is None:
+            lat, lon = region_lat, region_lon
+        if lat is None or lon is None:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
+                "properties": {"id": pk, "name": name, "kind": kind},
+            }
+        )
+    countries = dict(
+        queryset.order_by()
+        .values_list("country_id")
+        .annotate(n=Count("pk"))
+        .values_list("country_id", "n")
+    )
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "total": sum(countries.values()),
+        "countries": countries,
+        "truncated": len(features) >= MAP_MAX_POINTS,
+    }
+
+
+CSV_COLUMNS = [
+    ("id", _("id")),
+    ("name", _("name")),
+    ("acronym", _("acronym")),
+    ("kind", _("kind of organisation")),
+    ("country", _("country")),
+    ("nuts_region", _("NUTS region")),
+    ("city", _("city")),
+    ("website", _("website")),
+    ("ecosystems", _("industrial ecosystems")),
+    ("keywords", _("technology keywords")),
+    ("members", _("members")),
+    ("label", _("cluster-excellence label")),
+    ("profile", _("profile")),
+]
+CSV_BATCH = 2000
+
+
+def _csv_line(values: list[Any]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(values)
+    return buffer.getvalue()
+
+
+def directory_csv_lines(queryset: QuerySet[Organisation], *, site_url: str = "") -> Iterator[str]:
+    """Yield the CSV export of a directory result set, header first, in batches of rows.
+
+    Published profiles only (the FilterSet guarantees it; checked again here).
+    """
+    from clustercollab.core.models import IndustrialEcosystem
+
+    yield _csv_line([str(label) for _key, label in CSV_COLUMNS])
+    ecosystems = {e.pk: str(e) for e in IndustrialEcosystem.objects.all()}
+    through = Organisation.ecosystems.through
+    queryset = queryset.filter(status=ModerationStatus.PUBLISHED)
+    ids = list(queryset.values_list("pk", flat=True))
+    for start in range(0, len(ids), CSV_BATCH):
+        batch = ids[start : start + CSV_BATCH]
+        links: dict[int, list[str]] = {}
+        for organisation_id, ecosystem_id in through.objects.filter(
+            organisation_id__in=batch
+        ).values_list("organisation_id", "industrialecosystem_id"):
+            links.setdefault(organisation_id, []).append(ecosystems[ecosystem_id])
+        rows = Organisation.objects.filter(pk__in=batch).in_bulk()
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for pk in batch:
+            organisation = rows[pk]
+            writer.writerow(
+                [
+                    pk,
+                    organisation.name,
+                    organisation.acronym,
+                    organisation.get_kind_display(),
+                    organisation.country_id,
+                    organisation.nuts_region_id or "",
+                    organisation.city,
+                    organisation.website,
+                    "; ".join(sorted(links.get(pk, []))),
+                    "; ".join(str(k) for k in organisation.keywords or []),
+                    organisation.member_total or "",
+                    organisation.get_label_display() if organisation.label else "",
+                    site_url + organisation.get_absolute_url(),
+                ]
+            )
+        yield buffer.getvalue()

@@ -5,6 +5,10 @@ from clustercollab.organisations import views
 app_name = "organisations"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("directory/", views.directory, name="directory"),
+    path("directory/map/", views.directory_map, name="directory_map"),
+    path("directory/map.geojson", views.directory_geojson, name="directory_geojson"),
+    path("directory/export.csv", views.directory_csv, name="directory_csv"),
     path("organisations/new/", views.organisation_create, name="create"),
     path("organisations/<int:pk>/", views.organisation_detail, name="detail_short"),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="edit"),

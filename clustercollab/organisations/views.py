@@ -1,17 +1,25 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clustercollab.core.selectors import audit_log_for
 from clustercollab.organisations import selectors, services
+from clustercollab.organisations.filters import (
+    SORT_CHOICES,
+    OrganisationFilterSet,
+    directory_removals,
+)
 from clustercollab.organisations.forms import (
     InvitationForm,
     ModerationForm,
@@ -316,3 +324,68 @@ def moderation_review(request: HttpRequest, pk: int) -> HttpResponse:
             "history": audit_log_for(organisation)[:30],
         },
     )
+
+
+# --- the directory ------------------------------------------------------------------------------
+
+
+def _directory_context(request: HttpRequest, results: selectors.DirectoryResults) -> dict:
+    query = request.GET.copy()
+    query.pop("page", None)
+    filterset = results.filterset
+    cleaned = getattr(filterset.form, "cleaned_data", {})
+    return {
+        "results": results,
+        "filterset": filterset,
+        "form": filterset.form,
+        "page": results.page,
+        "query": query.urlencode(),
+        "page_param": f"{query.urlencode()}&page" if query else "page",
+        "removals": directory_removals(request.GET, results.filterset),
+        "text": cleaned.get("q") or request.GET.get("q", ""),
+        "sort": filterset.sort_key,
+        "sort_choices": SORT_CHOICES,
+        "members_min": request.GET.get("members_min", ""),
+        "members_max": request.GET.get("members_max", ""),
+    }
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    results = selectors.directory_results(request.GET)
+    context = _directory_context(request, results)
+    template = "organisations/directory.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#directory"
+    return render(request, template, context)
+
+
+def directory_map(request: HttpRequest) -> HttpResponse:
+    results = selectors.directory_results(request.GET, with_facets=False)
+    context = _directory_context(request, results)
+    context["tile_url"] = settings.MAP_TILE_URL
+    context["tile_attribution"] = settings.MAP_TILE_ATTRIBUTION
+    return render(request, "organisations/directory_map.html", context)
+
+
+def directory_geojson(request: HttpRequest) -> HttpResponse:
+    filterset = OrganisationFilterSet(request.GET)
+    if not filterset.is_valid():
+        return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
+    return JsonResponse(selectors.directory_geojson(filterset.result_set))
+
+
+def directory_csv(request: HttpRequest) -> HttpResponse:
+    filterset = OrganisationFilterSet(request.GET)
+    if not filterset.is_valid():
+        messages.error(request, " ".join(selectors._form_notices(filterset.form)))
+        return redirect(f"{reverse('organisations:directory')}?{request.GET.urlencode()}")
+    filename = f"clustercollab-directory-{timezone.localdate().isoformat()}.csv"
+    response = StreamingHttpResponse(
+        selectors.directory_csv_lines(
+            filterset.filter_queryset(filterset.queryset.all(), ranked=False),
+            site_url=settings.SITE_URL,
+        ),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -14,6 +14,8 @@ from clustercollab.organisations.importers.fingerprint import (
     last_demo_data_import,
 )
 from clustercollab.organisations.models import Organisation, Source
+from clustercollab.organisations.search import analyse_tables
+from clustercollab.organisations.selectors import directory_changed
 
 
 class Command(BaseCommand):
@@ -85,6 +87,9 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
+        # The triggers indexed the bulk writes; refresh the statistics and the cached counts.
+        analyse_tables()
+        directory_changed()
         demo_data_import_record(
             fingerprint=fingerprint,
             summary={

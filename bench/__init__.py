@@ -1,0 +1,1 @@
+"""Benchmarks of clustercollab (run as scripts: python bench/<name>.py)."""

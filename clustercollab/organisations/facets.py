@@ -1,0 +1,520 @@
+"""Facet counts of the directory: beside each filter value, how many results it would give.
+
+Standard faceting: each facet is counted over the result set with every *other* filter applied,
+so choosing a second country adds to the results instead of emptying the other countries. Each
+facet is one grouped COUNT in the database; taxonomy labels come from small per-process maps.
+"""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from clustercollab.core.models import (
+    Country,
+    EmergingIndustry,
+    IndustrialEcosystem,
+    NaceActivity,
+    NutsRegion,
+)
+from clustercollab.core.moderation import ModerationStatus
+from clustercollab.organisations.filters import (
+    EU_CHOICES,
+    LABEL_CHOICES,
+    OrganisationFilterSet,
+    eu_country_codes,
+)
+from clustercollab.organisations.models import Organisation, OrganisationKind
+from clustercollab.organisations.selectors import DIRECTORY_VERSION_KEY
+
+# Member-count bands offered as facet values: (members_min, members_max).
+MEMBER_BANDS = [(1, 49), (50, 249), (250, None)]
+REGIONS_SHOWN_WITHOUT_COUNTRY = 12
+REGIONS_COUNTED_WITHOUT_COUNTRY = 20_000
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+    # For values that set several parameters at once (member bands): the query string.
+    query: str = ""
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    values: list[FacetValue] = field(default_factory=list)
+
+    @property
+    def selected(self) -> list[FacetValue]:
+        return [value for value in self.values if value.selected]
+
+
+def _cached(parts: tuple, compute: Callable[[], Any]) -> Any:
+    """Memoise one facet query by its SQL until the directory changes.
+
+    Facet queries are shared between directory queries (the ecosystem counts of
+    "ecosystem=digital" are those of the unfiltered directory), so they are cached one by one.
+    """
+    timeout = settings.DIRECTORY_COUNTS_CACHE_SECONDS
+    if not timeout:
+        return compute()
+    version = cache.get_or_set(DIRECTORY_VERSION_KEY, 1, timeout=None)
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    key = f"organisations:directory-facet:{version}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=timeout)
+    return value
+
+
+def _directory_sizes(using: str) -> dict[str, int]:
+    """How many links each relation has and how many profiles list languages.
+
+    Cached until the next change to the directory: the facets use it to skip empty relations and
+    to choose which side of a join to walk.
+    """
+    version = cache.get_or_set(DIRECTORY_VERSION_KEY, 1, timeout=None)
+    key = f"organisations:directory-sizes:{using}:{version}"
+    sizes = cache.get(key)
+    if sizes is None:
+        sizes = {
+            relation: Organisation._meta.get_field(relation)
+            .remote_field.through.objects.using(using)
+            .count()
+            for relation in ("ecosystems", "nace_activities", "emerging_industries")
+        }
+        sizes["languages"] = (
+            Organisation.objects.using(using)
+            .filter(status=ModerationStatus.PUBLISHED)
+            .exclude(pk__in=Organisation.objects.using(using).filter(languages=[]).values("pk"))
+            .count()
+        )
+        cache.set(key, sizes, timeout=None)
+    return sizes
+
+
+def _through_counts(
+    filterset: OrganisationFilterSet,
+    name: str,
+    relation: str,
+    key: str,
+    *,
+    join: str = "",
+    distinct: bool = True,
+    results: int | None = None,
+) -> dict[Any, int]:
+    """Count the organisations of the results without ``name`` by the SQL ``key`` of a link.
+
+    ``key`` and ``join`` use the aliases ``t`` (the link table) and whatever ``join`` adds.
+    """
+    organisations = filterset.queryset_without(name).values("pk")
+    using = organisations.db
+    links = _directory_sizes(using)[relation]
+    if not links:
+        return {}
+    sql, params = organisations.query.sql_with_params()
+    through = Organisation._meta.get_field(relation).remote_field.through._meta.db_table
+    connection = connections[using]
+    column = "t.organisation_id"
+    if connection.vendor == "sqlite" and results is not None and links < results:
+        # Fewer links than results: walk the links and look each up in the result set, instead
+        # of probing the link index once per result ("+" stops SQLite using that index).
+        column = "+t.organisation_id"
+    count = "COUNT(DISTINCT t.organisation_id)" if distinct else "COUNT(*)"
+    query = (
+        f"SELECT {key}, {count} FROM {through} t {join} WHERE {column} IN ({sql}) GROUP BY {key}"
+    )
+
+    def compute() -> dict[Any, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            return {value: n for value, n in cursor.fetchall() if value is not None}
+
+    return _cached((using, query, tuple(params)), compute)
+
+
+def _selected(filterset: OrganisationFilterSet, name: str) -> set[str]:
+    # The FilterSet already upper-cased the codes in its copy of the query.
+    return set(filterset.data.getlist(name))
+
+
+def _facet(
+    name: str,
+    label: str,
+    counts: dict[str, int],
+    labels: dict[str, str],
+    selected: set[str],
+    *,
+    keep_order: bool = False,
+    limit: int | None = None,
+) -> Facet:
+    values = [
+        FacetValue(value=key, label=labels[key], count=counts.get(key, 0), selected=key in selected)
+        for key in labels
+        if counts.get(key) or key in selected
+    ]
+    if not keep_order:
+        values.sort(key=lambda value: (-value.count, value.label))
+    if limit is not None:
+        chosen = [value for value in values if value.selected]
+        values = chosen + [value for value in values if not value.selected][: limit - len(chosen)]
+    return Facet(name=name, label=label, values=values)
+
+
+@lru_cache(maxsize=8)
+def _country_labels(language: str | None) -> dict[str, str]:
+    return {country.code: country.local_name for country in Country.objects.all()}
+
+
+@lru_cache(maxsize=1)
+def _regions() -> dict[str, tuple[int, str, str]]:
+    """{code: (level, country code, name)} of every NUTS region."""
+    return {
+        code: (level, country, name)
+        for code, level, country, name in NutsRegion.objects.values_list(
+            "code", "level", "country_id", "name_latin"
+        )
+    }
+
+
+@lru_cache(maxsize=8)
+def _nace(language: str | None) -> dict[str, tuple[str, str]]:
+    """{code: (level, label)} of the NACE sections and divisions."""
+    return {
+        activity.code: (activity.level, activity.label)
+        for activity in NaceActivity.objects.filter(level__in=["section", "division"])
+    }
+
+
+@lru_cache(maxsize=8)
+def _small_taxonomies(language: str | None) -> tuple[dict, dict, dict]:
+    """Labels of the ecosystems (by slug), their slugs by id, emerging industries by slug."""
+    ecosystems = list(IndustrialEcosystem.objects.all())
+    return (
+        {e.slug: str(e) for e in ecosystems},
+        {e.pk: e.slug for e in ecosystems},
+        {industry.slug: str(industry) for industry in EmergingIndustry.objects.all()},
+    )
+
+
+def clear_facet_label_caches() -> None:
+    for cached in (_country_labels, _regions, _nace, _small_taxonomies):
+        cached.cache_clear()
+
+
+def _region_facet(filterset: OrganisationFilterSet, results: int) -> Facet:
+    selected = _selected(filterset, "region")
+    regions = _regions()
+    countries = _selected(filterset, "country")
+    # Drill down: below the deepest chosen region, else the NUTS 1 regions of the chosen
+    # countries, else the regions with most profiles when the results are few enough to
+    # count cheaply (otherwise the facet waits until a country is chosen).
+    chosen = [code for code in selected if code in regions]
+    if chosen:
+        level = min(max(regions[code][0] for code in chosen) + 1, 3)
+        prefixes = tuple(chosen)
+    else:
+        level, prefixes = 1, tuple(countries)
+    if not prefixes and results > REGIONS_COUNTED_WITHOUT_COUNTRY:
+        return _facet("region", _("Region"), {}, {}, set())
+    queryset = filterset.queryset_without("region")
+    if prefixes:
+        condition = Q()
+        for prefix in prefixes:
+            condition |= Q(nuts_region__code__startswith=prefix)
+        queryset = queryset.filter(condition)
+    grouped = (
+        queryset.order_by()
+        .values_list(Substr("nuts_region_id", 1, level + 2))
+        .annotate(n=Count("*"))
+    )
+    sql, params = grouped.query.sql_with_params()
+    counts = _cached(
+        (queryset.db, sql, tuple(params)),
+        lambda: {key: n for key, n in grouped if key is not None},
+    )
+    labels = {
+        code: f"{regions[code][2]} ({code})"
+        for code in sorted(set(counts) | selected)
+        if code in regions and (regions[code][0] == level or code in selected)
+    }
+    limit = None if prefixes else REGIONS_SHOWN_WITHOUT_COUNTRY
+    return _facet("region", _("Region"), counts, labels, selected, limit=limit)
+
+
+def _nace_facet(filterset: OrganisationFilterSet, results: int) -> Facet:
+    selected = _selected(filterset, "nace")
+    nace = _nace(get_language())
+    sections = {code for code in selected if nace.get(code, ("",))[0] == "section"}
+    if sections:
+        counts = _through_counts(
+            filterset, "nace", "nace_activities", "substr(t.naceactivity_id, 1, 2)", results=results
+        )
+        counts = {code: n for code, n in counts.items() if code in nace}
+        labels = {
+            code: f"{code} {label}"
+            for code, (level, label) in nace.items()
+            if level == "division" and code in counts
+        }
+        labels |= {code: f"{code} {nace[code][1]}" for code in selected if code in nace}
+    else:
+        counts = _through_counts(
+            filterset,
+            "nace",
+            "nace_activities",
+            "a.section",
+            join=f"JOIN {NaceActivity._meta.db_table} a ON a.code = t.naceactivity_id",
+            results=results,
+        )
+        labels = {
+            code: f"{code} {label.capitalize()}"
+            for code, (level, label) in nace.items()
+            if level == "section"
+        }
+        labels |= {code: f"{code} {nace[code][1]}" for code in selected if code in nace}
+    return _facet("nace", _("NACE sector"), counts, labels, selected)
+
+
+def _language_counts(filterset: OrganisationFilterSet) -> dict[str, int]:
+    queryset = filterset.queryset_without("language").values("pk")
+    if not _directory_sizes(queryset.db)["languages"]:
+        return {}
+    sql, params = queryset.query.sql_with_params()
+    table = Organisation._meta.db_table
+    if connections[queryset.db].vendor == "postgresql":
+        each = "jsonb_array_elements_text(o.languages) AS spoken(value)"
+        empty = "'[]'::jsonb"
+    else:
+        each = "json_each(o.languages) AS spoken"
+        empty = "'[]'"
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT spoken.value, COUNT(*) FROM {table} o, {each} "
+            # The partial index org_speaking_languages (search.py) holds just these profiles.
+            f"WHERE o.languages <> {empty} AND o.id IN ({sql}) GROUP BY spoken.value",
+            params,
+        )
+        return {value: n for value, n in cursor.fetchall() if isinstance(value, str)}
+
+
+CUBE_FACETS = {
+    "kind": ("kind",),
+    "country": ("country",),
+    "eu": ("eu",),
+    "label": ("label",),
+    "members": ("members_min", "members_max"),
+}
+
+
+class _Slice:
+    """Counts by (kind, country, label, member total) of the results without some filters."""
+
+    def __init__(self, filterset: OrganisationFilterSet, without: tuple[str, ...]) -> None:
+        queryset = (
+            filterset.queryset_without(*without)
+            .values_list("kind", "country_id", "label", "member_total")
+            .annotate(n=Count("*"))
+            .order_by()
+        )
+        sql, params = queryset.query.sql_with_params()
+        self.rows = _cached((queryset.db, sql, tuple(params)), lambda: list(queryset))
+        cleaned = filterset.form.cleaned_data
+        eu_codes = set(eu_country_codes())
+        kinds = set(cleaned.get("kind") or [])
+        countries = {country.code for country in cleaned.get("country") or []}
+        labels = set(cleaned.get("label") or [])
+        eu = cleaned.get("eu") or ""
+        low, high = cleaned.get("members_min"), cleaned.get("members_max")
+        self.tests = {
+            "kind": lambda row: not kinds or row[0] in kinds,
+            "country": lambda row: not countries or row[1] in countries,
+            "eu": lambda row: not eu or (row[1] in eu_codes) == (eu == "eu"),
+            "label": lambda row: not labels or row[2] in labels,
+            "members": lambda row: (
+                (low is None or (row[3] or 0) >= low) and (high is None or (row[3] or 0) <= high)
+            ),
+        }
+
+    def counts(self, facet: str | None, key: Callable[[tuple], Any]) -> dict[Any, int]:
+        """Sum the rows passing every cube filter but ``facet``'s, grouped by ``key``."""
+        tests = [test for name, test in self.tests.items() if name != facet]
+        counts: dict[Any, int] = {}
+        for row in self.rows:
+            if all(test(row) for test in tests):
+                value = key(row)
+                counts[value] = counts.get(value, 0) + row[4]
+        return counts
+
+
+class _Cube:
+    """The total and the counts of kind, country, EU, label and member bands.
+
+    With at most one of these filters in use, one grouped query over the results without any
+    of them (served by the covering facet index) gives everything: each facet sums the rows
+    that pass the other filters. With more in use, each facet gets its own, narrower, grouped
+    query, which is cheaper than one over the wider set.
+    """
+
+    def __init__(self, filterset: OrganisationFilterSet) -> None:
+        self.filterset = filterset
+        cleaned = filterset.form.cleaned_data
+        active = [
+            facet
+            for facet, names in CUBE_FACETS.items()
+            if any(cleaned.get(name) not in (None, "", []) for name in names)
+        ]
+        self.shared = (
+            _Slice(filterset, tuple(n for names in CUBE_FACETS.values() for n in names))
+            if len(active) <= 1
+            else None
+        )
+        self.slices: dict[str | None, _Slice] = {}
+
+    def _slice(self, facet: str | None) -> _Slice:
+        if self.shared is not None:
+            return self.shared
+        if facet not in self.slices:
+            self.slices[facet] = _Slice(self.filterset, CUBE_FACETS.get(facet, ()))
+        return self.slices[facet]
+
+    def total(self) -> int:
+        return sum(self._slice(None).counts(None, lambda row: 0).values())
+
+    def counts(self, facet: str, key: Callable[[tuple], Any]) -> dict[Any, int]:
+        return self._slice(facet).counts(facet, key)
+
+
+def _band(members: int | None) -> str | None:
+    for low, high in MEMBER_BANDS:
+        if (members or 0) >= low and (high is None or (members or 0) <= high):
+            return f"{low}-{high or ''}"
+    return None
+
+
+def _member_facet(filterset: OrganisationFilterSet, cube: _Cube) -> Facet:
+    band_counts = cube.counts("members", lambda row: _band(row[3]))
+    cleaned = filterset.form.cleaned_data
+    values = []
+    for low, high in MEMBER_BANDS:
+        key = f"{low}-{high or ''}"
+        count = band_counts.get(key, 0)
+        label = f"{low}–{high}" if high is not None else f"{low}+"
+        chosen = cleaned.get("members_min") == low and cleaned.get("members_max") == high
+        if count or chosen:
+            query = filterset.data.copy()
+            query.pop("page", None)
+            query["members_min"] = str(low)
+            query["members_max"] = "" if high is None else str(high)
+            values.append(FacetValue(key, label, count, chosen, query.urlencode()))
+    return Facet(name="members", label=_("Members"), values=values)
+
+
+def directory_facets(filterset: OrganisationFilterSet, cube: _Cube | None = None) -> list[Facet]:
+    """Return the facets of a valid filterset, in the order the page shows them."""
+    language = get_language()
+    cube = cube or _Cube(filterset)
+    eu_codes = set(eu_country_codes())
+    results = cube.total()
+    facets = [
+        _facet(
+            "kind",
+            _("Kind of organisation"),
+            cube.counts("kind", lambda row: row[0]),
+            {value: str(label) for value, label in OrganisationKind.choices},
+            _selected(filterset, "kind"),
+        ),
+        _facet(
+            "country",
+            _("Country"),
+            cube.counts("country", lambda row: row[1]),
+            _country_labels(language),
+            _selected(filterset, "country"),
+        ),
+        _region_facet(filterset, results),
+        _facet(
+            "eu",
+            _("EU"),
+            cube.counts("eu", lambda row: "eu" if row[1] in eu_codes else "non_eu"),
+            {value: str(label) for value, label in EU_CHOICES},
+            _selected(filterset, "eu"),
+            keep_order=True,
+        ),
+    ]
+    ecosystems, ecosystem_ids, emerging = _small_taxonomies(language)
+    # Links are unique per organisation and value, so no DISTINCT is needed.
+    ecosystem_counts = _through_counts(
+        filterset,
+        "ecosystem",
+        "ecosystems",
+        "t.industrialecosystem_id",
+        distinct=False,
+        results=results,
+    )
+    facets.append(
+        _facet(
+            "ecosystem",
+            _("Industrial ecosystem"),
+            {ecosystem_ids[pk]: n for pk, n in ecosystem_counts.items()},
+            ecosystems,
+            _selected(filterset, "ecosystem"),
+        )
+    )
+    facets.append(_nace_facet(filterset, results))
+    facets.append(
+        _facet(
+            "emerging",
+            _("Emerging industry"),
+            _through_counts(
+                filterset,
+                "emerging",
+                "emerging_industries",
+                "t.emergingindustry_id",
+                distinct=False,
+                results=results,
+            ),
+            emerging,
+            _selected(filterset, "emerging"),
+        )
+    )
+    facets.append(
+        _facet(
+            "label",
+            _("Cluster-excellence label"),
+            cube.counts("label", lambda row: row[2]),
+            {value: str(label) for value, label in LABEL_CHOICES},
+            _selected(filterset, "label"),
+            keep_order=True,
+        )
+    )
+    facets.append(
+        _facet(
+            "language",
+            _("Language spoken"),
+            _language_counts(filterset),
+            dict(settings.PROFILE_LANGUAGES),
+            _selected(filterset, "language"),
+        )
+    )
+    facets.append(_member_facet(filterset, cube))
+    return [facet for facet in facets if facet.values]
+
+
+def directory_total_and_facets(filterset: OrganisationFilterSet) -> tuple[int, list[Facet]]:
+    """Return the number of results and the facets, sharing one grouped query."""
+    cube = _Cube(filterset)
+    return cube.total(), directory_facets(filterset, cube)

@@ -1,0 +1,368 @@
+"""The directory's one FilterSet: the HTML page, the map's GeoJSON, the CSV export and the API.
+
+Query parameters (the URL holds the whole state; every multi-valued one may repeat, values of one
+parameter are alternatives, different parameters all apply):
+
+    q            words to search for (see search.py)
+    kind         OrganisationKind value
+    country      ISO 3166 code, e.g. DE
+    region       NUTS 1/2/3 code; matches profiles in that region or any region inside it
+    eu           "eu" or "non_eu"
+    ecosystem    industrial-ecosystem slug
+    nace         NACE code (section letter, division, group or class); includes its children
+    emerging     emerging-industry slug
+    label        cluster-excellence label (bronze, silver, gold)
+    members_min  at least this many members (whole number)
+    members_max  at most this many members (whole number)
+    language     a language spoken (ISO 639-1 code)
+    sort         relevance (default when q is given), name (default otherwise), size, newest
+
+Only published profiles ever come out, whatever queryset is passed in. Invalid values make the
+form invalid (``filterset.is_valid()`` is False, ``filterset.errors`` says why); callers show a
+notice (page) or answer 400 (API) instead of filtering.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet
+from django.db.models.functions import Upper
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from clustercollab.core.models import (
+    Country,
+    CountryGroup,
+    EmergingIndustry,
+    IndustrialEcosystem,
+    NaceActivity,
+    NutsRegion,
+)
+from clustercollab.core.moderation import ModerationStatus
+from clustercollab.organisations.models import Label, Organisation, OrganisationKind
+from clustercollab.organisations.search import needs_similarity, search_organisations
+
+SORT_RELEVANCE = "relevance"
+SORT_CHOICES = [
+    (SORT_RELEVANCE, _("Relevance")),
+    ("name", _("Name")),
+    ("size", _("Size (members)")),
+    ("newest", _("Newest")),
+]
+SORT_ORDERINGS = {
+    "name": ["name", "pk"],
+    "size": ["-member_total", "name", "pk"],
+    "newest": ["-published_at", "-pk"],
+    SORT_RELEVANCE: ["-search_rank", "name", "pk"],
+}
+EU_CHOICES = [("eu", _("EU member states")), ("non_eu", _("Outside the EU"))]
+LABEL_CHOICES = [(value, label) for value, label in Label.choices if value]
+
+UPPERCASE_CODES = ["country", "region", "nace"]
+
+# The parameters that narrow the result set (everything but the text and the sort), in the
+# order the page shows their facets.
+FACET_PARAMETERS = [
+    "kind",
+    "country",
+    "region",
+    "eu",
+    "ecosystem",
+    "nace",
+    "emerging",
+    "label",
+    "language",
+    "members_min",
+    "members_max",
+]
+
+
+@lru_cache(maxsize=1)
+def eu_country_codes() -> tuple[str, ...]:
+    """The EU member states' codes (a taxonomy: loaded once per process)."""
+    return tuple(
+        sorted(Country.objects.filter(group=CountryGroup.EU).values_list("code", flat=True))
+    )
+
+
+class MembersFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+def _linked_to(field: str, *conditions: Q, counting: bool = False, **lookups: Any) -> Q:
+    """A condition: the profile has a link in ``field`` meeting the conditions.
+
+    For counting, an ``IN`` subquery: SQLite reads the matching links once and looks the
+    profiles up. For a page in name order, a correlated EXISTS: the name index is walked and
+    the walk stops after one page.
+    """
+    through = Organisation._meta.get_field(field).remote_field.through
+    links = through.objects.filter(*conditions, **lookups)
+    if counting:
+        return Q(pk__in=links.values("organisation_id"))
+    return Q(Exists(links.filter(organisation_id=OuterRef("pk"))))
+
+
+class OrganisationFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_nothing", max_length=200, strip=True
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        label=_("Kind of organisation"), choices=OrganisationKind.choices, distinct=False
+    )
+    country = django_filters.ModelMultipleChoiceFilter(
+        label=_("Country"), queryset=Country.objects.all(), to_field_name="code", distinct=False
+    )
+    region = django_filters.ModelMultipleChoiceFilter(
+        label=_("Region"),
+        queryset=NutsRegion.objects.all(),
+        to_field_name="code",
+        method="filter_region",
+    )
+    eu = django_filters.ChoiceFilter(label=_("EU"), choices=EU_CHOICES, method="filter_eu")
+    ecosystem = django_filters.ModelMultipleChoiceFilter(
+        label=_("Industrial ecosystem"),
+        queryset=IndustrialEcosystem.objects.all(),
+        to_field_name="slug",
+        method="filter_ecosystem",
+    )
+    nace = django_filters.ModelMultipleChoiceFilter(
+        label=_("NACE sector"),
+        queryset=NaceActivity.objects.all(),
+        to_field_name="code",
+        method="filter_nace",
+    )
+    emerging = django_filters.ModelMultipleChoiceFilter(
+        label=_("Emerging industry"),
+        queryset=EmergingIndustry.objects.all(),
+        to_field_name="slug",
+        method="filter_emerging",
+    )
+    label = django_filters.MultipleChoiceFilter(
+        label=_("Cluster-excellence label"), choices=LABEL_CHOICES, distinct=False
+    )
+    members_min = MembersFilter(
+        label=_("At least … members"),
+        field_name="member_total",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=10_000_000,
+    )
+    members_max = MembersFilter(
+        label=_("At most … members"),
+        field_name="member_total",
+        lookup_expr="lte",
+        min_value=0,
+        max_value=10_000_000,
+    )
+    language = django_filters.MultipleChoiceFilter(
+        label=_("Language spoken"), choices=settings.PROFILE_LANGUAGES, method="filter_language"
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), choices=SORT_CHOICES, method="filter_nothing", empty_label=None
+    )
+
+    class Meta:
+        model = Organisation
+        fields: list[str] = []
+
+    def __init__(
+        self, data: Any = None, queryset: QuerySet[Organisation] | None = None, **kwargs: Any
+    ) -> None:
+        if queryset is None:
+            queryset = Organisation.objects.all()
+        # Always bound, so that an empty query still goes through filter_queryset (published).
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        for name in UPPERCASE_CODES:
+            if hasattr(data, "setlist") and name in data:
+                data.setlist(name, [value.strip().upper() for value in data.getlist(name)])
+        super().__init__(data, queryset=queryset, **kwargs)
+        self._similar: bool | None = None  # decided once per query (see search.py)
+        self._counting = False
+
+    # -- filter methods (each receives the cleaned value, never an empty one) ------------------
+
+    def filter_nothing(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        # q and sort are applied in filter_queryset, after every other filter.
+        return queryset
+
+    def filter_region(self, queryset: QuerySet, name: str, value: list[NutsRegion]) -> QuerySet:
+        # NUTS codes nest by prefix: DE212 lies in DE21, which lies in DE2.
+        condition = Q()
+        for region in value:
+            condition |= Q(nuts_region__code__startswith=region.code)
+        return queryset.filter(condition)
+
+    def filter_eu(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # By country code, not by a join to the countries: the codes are few and stable. Through
+        # a function, so that no index on the country is used for a condition most profiles
+        # meet: the page of results then walks the name index and stops after one page.
+        eu = Q(country_code__in=eu_country_codes())
+        queryset = queryset.alias(country_code=Upper("country_id"))
+        return queryset.filter(eu if value == "eu" else ~eu)
+
+    def filter_ecosystem(self, queryset: QuerySet, name: str, value: list) -> QuerySet:
+        ids = [ecosystem.pk for ecosystem in value]
+        return queryset.filter(
+            _linked_to("ecosystems", industrialecosystem_id__in=ids, counting=self._counting)
+        )
+
+    def filter_emerging(self, queryset: QuerySet, name: str, value: list) -> QuerySet:
+        slugs = [industry.pk for industry in value]
+        return queryset.filter(
+            _linked_to(
+                "emerging_industries", emergingindustry_id__in=slugs, counting=self._counting
+            )
+        )
+
+    def filter_nace(self, queryset: QuerySet, name: str, value: list[NaceActivity]) -> QuerySet:
+        condition = Q()
+        for activity in value:
+            if activity.level == "section":
+                condition |= Q(naceactivity__section=activity.code)
+            else:
+                condition |= Q(naceactivity__code__startswith=activity.code)
+        return queryset.filter(_linked_to("nace_activities", condition, counting=self._counting))
+
+    def filter_language(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        return queryset.filter(JsonListHasAny("languages", value))
+
+    # -- applying them -------------------------------------------------------------------------
+
+    def filter_queryset(
+        self,
+        queryset: QuerySet[Organisation],
+        *,
+        without: tuple[str, ...] = (),
+        ranked: bool | None = None,
+        counting: bool = False,
+    ) -> QuerySet[Organisation]:
+        """Apply every valid filter (but ``without``), the text search and the sort order.
+
+        ``ranked`` (default: when sorting by relevance) joins the search index for the rank;
+        unranked querysets are cheaper to count and facet.
+        """
+        queryset = queryset.filter(status=ModerationStatus.PUBLISHED)
+        # Unordered (counts, facets, map): shape the conditions for counting.
+        self._counting = counting
+        for name, value in self.form.cleaned_data.items():
+            if name in without or _is_empty(value):
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        text = self.form.cleaned_data.get("q") or ""
+        sort = self.sort_key
+        if ranked is None:
+            ranked = sort == SORT_RELEVANCE
+        if text:
+            if self._similar is None:
+                self._similar = needs_similarity(text, using=queryset.db)
+            queryset = search_organisations(queryset, text, ranked=ranked, similar=self._similar)
+        if sort == SORT_RELEVANCE and not (text and ranked):
+            sort = "name"
+        return queryset.order_by(*SORT_ORDERINGS[sort])
+
+    def queryset_without(self, *names: str) -> QuerySet[Organisation]:
+        """The result set with every filter but ``names``, unordered: for their facet counts."""
+        self.is_valid()
+        return self.filter_queryset(
+            self.queryset.all(), without=names, ranked=False, counting=True
+        ).order_by()
+
+    @property
+    def result_set(self) -> QuerySet[Organisation]:
+        """The results, unordered and unranked: to count them, map them or export them."""
+        return self.queryset_without()
+
+    @property
+    def sort_key(self) -> str:
+        cleaned = getattr(self.form, "cleaned_data", {}) or {}
+        sort = cleaned.get("sort") or ""
+        text = cleaned.get("q") or ""
+        if not sort or (sort == SORT_RELEVANCE and not text):
+            return SORT_RELEVANCE if text else "name"
+        return sort
+
+    @property
+    def active_filters(self) -> dict[str, Any]:
+        """The narrowing filters in use (name → cleaned value), for "remove this filter" links."""
+        if not self.is_valid():
+            return {}
+        return {
+            name: self.form.cleaned_data[name]
+            for name in FACET_PARAMETERS
+            if not _is_empty(self.form.cleaned_data.get(name))
+        }
+
+
+def _is_empty(value: Any) -> bool:
+    if isinstance(value, QuerySet):
+        return not value
+    return value in (None, "", [], ())
+
+
+class JsonListHasAny(Func):
+    """A condition: the JSON list in ``field`` holds at least one of ``values``."""
+
+    output_field = BooleanField()
+
+    def __init__(self, field: str, values: list[str]) -> None:
+        super().__init__(F(field))
+        self.values = list(values)
+
+    def as_sqlite(self, compiler, connection, **extra) -> tuple[str, list]:  # noqa: ANN001, ANN003
+        sql, params = compiler.compile(self.source_expressions[0])
+        placeholders = ", ".join(["%s"] * len(self.values))
+        return (
+            f"EXISTS (SELECT 1 FROM json_each({sql}) WHERE json_each.value IN ({placeholders}))",
+            [*params, *self.values],
+        )
+
+    def as_postgresql(self, compiler, connection, **extra) -> tuple[str, list]:  # noqa: ANN001, ANN003
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql} ?| %s::text[])", [*params, self.values]
+
+
+@dataclass(frozen=True)
+class FilterRemoval:
+    """One filter value in use and the query string without it ("remove this filter")."""
+
+    label: str
+    value: str
+    query: str
+
+
+def directory_removals(params: QueryDict, filterset: OrganisationFilterSet) -> list[FilterRemoval]:
+    """The active narrowing filters of ``params``, each with the query that drops it."""
+    removals = []
+    for name in [*FACET_PARAMETERS, "q"]:
+        for value in params.getlist(name):
+            if not value.strip():
+                continue
+            query = params.copy()
+            query.setlist(name, [v for v in params.getlist(name) if v != value])
+            query.pop("page", None)
+            field = filterset.form.fields.get(name)
+            removals.append(
+                FilterRemoval(
+                    label=str(field.label) if field is not None else name,
+                    value=_value_label(field, value),
+                    query=query.urlencode(),
+                )
+            )
+    return removals
+
+
+def _value_label(field: forms.Field | None, value: str) -> str:
+    choices = getattr(field, "choices", None)
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        found = field.queryset.filter(**{field.to_field_name: value.strip().upper()}).first() or (
+            field.queryset.filter(**{field.to_field_name: value}).first()
+        )
+        return str(found) if found is not None else value
+    if choices:
+        return str(dict(choices).get(value, value))
+    return value
