@@ -5,6 +5,7 @@ Member content (news, events, calls, stories) goes through the shared moderation
 (core.moderation); staff content publishes directly. Factsheets and campaigns are staff-edited.
 """
 
+import unicodedata
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -56,6 +57,13 @@ def sanitise_rich_text(html: str) -> str:
     ).strip()
 
 
+def folded(text: str) -> str:
+    """Return ``text`` lower-cased without accents or tags, for accent-insensitive search."""
+    text = nh3.clean(text or "", tags=set()) if "<" in (text or "") else (text or "")
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
 def validate_time_zone(name: str) -> None:
     """Raise ValidationError unless ``name`` is an IANA time zone such as Europe/Helsinki."""
     try:
@@ -76,9 +84,14 @@ class ContentQuerySet(models.QuerySet):
 
 
 class ContentItem(TimeStampedModel, ModeratedModel):
-    """Fields every moderated content type has; ``RICH_TEXT_FIELDS`` are sanitised on save."""
+    """Fields every moderated content type has.
+
+    ``RICH_TEXT_FIELDS`` are sanitised and ``search_text`` is rebuilt from ``SEARCH_FIELDS`` in
+    ``save()`` (so bulk_create/update must call ``refresh_search_text()`` themselves).
+    """
 
     RICH_TEXT_FIELDS: tuple[str, ...] = ()
+    SEARCH_FIELDS: tuple[str, ...] = ("title", "summary")
 
     title = models.CharField(_("title"), max_length=250)
     slug = models.SlugField(max_length=80)
@@ -109,6 +122,8 @@ class ContentItem(TimeStampedModel, ModeratedModel):
         related_name="+",
         verbose_name=_("author"),
     )
+    # Folded (lower-case, accent-free) text of SEARCH_FIELDS: one plain search on every database.
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     objects = ContentQuerySet.as_manager()
 
@@ -118,9 +133,16 @@ class ContentItem(TimeStampedModel, ModeratedModel):
     def __str__(self) -> str:
         return self.title
 
+    def refresh_search_text(self) -> None:
+        self.search_text = folded(" ".join(str(getattr(self, f) or "") for f in self.SEARCH_FIELDS))
+
     def save(self, *args: object, **kwargs: object) -> None:
         for field in self.RICH_TEXT_FIELDS:
             setattr(self, field, sanitise_rich_text(getattr(self, field)))
+        self.refresh_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text", *self.RICH_TEXT_FIELDS}
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
@@ -131,6 +153,7 @@ class ContentItem(TimeStampedModel, ModeratedModel):
 
 class News(ContentItem):
     RICH_TEXT_FIELDS = ("body",)
+    SEARCH_FIELDS = ("title", "summary", "body")
 
     body = models.TextField(_("text"), blank=True)
     image = models.ImageField(_("image"), upload_to="content/news/", blank=True)
@@ -234,6 +257,7 @@ class Campaign(TimeStampedModel):
 
 class Event(ContentItem):
     RICH_TEXT_FIELDS = ("description",)
+    SEARCH_FIELDS = ("title", "summary", "description", "venue", "city")
 
     description = models.TextField(_("description"), blank=True)
     event_type = models.CharField(
@@ -402,6 +426,16 @@ class FundingCallQuerySet(ContentQuerySet):
 
 class FundingCall(ContentItem):
     RICH_TEXT_FIELDS = ("description",)
+    SEARCH_FIELDS = (
+        "title",
+        "summary",
+        "description",
+        "programme",
+        "call_identifier",
+        "call_title",
+        "topic_identifier",
+        "type_of_action",
+    )
 
     programme = models.CharField(_("programme"), max_length=200, db_index=True)
     call_identifier = models.CharField(_("call identifier"), max_length=120, blank=True)
@@ -513,6 +547,7 @@ class FundingCall(ContentItem):
 
 class SuccessStory(ContentItem):
     RICH_TEXT_FIELDS = ("body",)
+    SEARCH_FIELDS = ("title", "summary", "body", "outcome", "origin")
 
     body = models.TextField(_("story"), blank=True)
     organisations_involved = models.ManyToManyField(
