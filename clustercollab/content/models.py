@@ -629,3 +629,152 @@ class PolicyFactsheet(TimeStampedModel):
 
 
 # Models of issue 4 items 3–5 (imports, feeds, follows and digests) go below this line.
+
+
+class FollowKind(models.TextChoices):
+    ECOSYSTEM = "ecosystem", _("Industrial ecosystem")
+    COUNTRY = "country", _("Country")
+    ORGANISATION = "organisation", _("Organisation")
+    SEARCH = "search", _("Saved search")
+
+
+class SavedSearchList(models.TextChoices):
+    """The lists whose searches a member can follow; values are the list's URL prefix."""
+
+    NEWS = "news", _("News")
+    EVENTS = "events", _("Events")
+    CALLS = "calls", _("Funding calls")
+
+
+SAVED_SEARCH_LIST_URLS = {
+    SavedSearchList.NEWS: "content:news_list",
+    SavedSearchList.EVENTS: "content:event_list",
+    SavedSearchList.CALLS: "content:call_list",
+}
+
+
+class Follow(TimeStampedModel):
+    """Something a member follows: new items about it go into their weekly digest."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="content_follows"
+    )
+    kind = models.CharField(_("what is followed"), max_length=12, choices=FollowKind.choices)
+    ecosystem = models.ForeignKey(
+        IndustrialEcosystem, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="followers"
+    )
+    # A saved search: the list and its filters as a normalised query string ("country=FI&q=ai").
+    search_list = models.CharField(
+        _("list"), max_length=8, choices=SavedSearchList.choices, blank=True
+    )
+    search_query = models.CharField(_("filters"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["kind", "created_at", "id"]
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    kind=FollowKind.ECOSYSTEM,
+                    ecosystem__isnull=False,
+                    country__isnull=True,
+                    organisation__isnull=True,
+                    search_list="",
+                )
+                | Q(
+                    kind=FollowKind.COUNTRY,
+                    ecosystem__isnull=True,
+                    country__isnull=False,
+                    organisation__isnull=True,
+                    search_list="",
+                )
+                | Q(
+                    kind=FollowKind.ORGANISATION,
+                    ecosystem__isnull=True,
+                    country__isnull=True,
+                    organisation__isnull=False,
+                    search_list="",
+                )
+                | (
+                    Q(
+                        kind=FollowKind.SEARCH,
+                        ecosystem__isnull=True,
+                        country__isnull=True,
+                        organisation__isnull=True,
+                    )
+                    & ~Q(search_list="")
+                ),
+                name="follow_has_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "ecosystem"],
+                condition=Q(kind=FollowKind.ECOSYSTEM),
+                name="follow_ecosystem_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "country"],
+                condition=Q(kind=FollowKind.COUNTRY),
+                name="follow_country_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=Q(kind=FollowKind.ORGANISATION),
+                name="follow_organisation_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "search_list", "search_query"],
+                condition=Q(kind=FollowKind.SEARCH),
+                name="follow_search_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.target_label}"
+
+    @property
+    def target_label(self) -> str:
+        if self.kind == FollowKind.ECOSYSTEM:
+            return str(self.ecosystem)
+        if self.kind == FollowKind.COUNTRY:
+            return self.country.local_name if self.country else ""
+        if self.kind == FollowKind.ORGANISATION:
+            return str(self.organisation)
+        label = str(SavedSearchList(self.search_list).label) if self.search_list else ""
+        return f"{label}: {self.search_query}" if self.search_query else label
+
+    @property
+    def target_url(self) -> str:
+        if self.kind == FollowKind.ORGANISATION and self.organisation:
+            return self.organisation.get_absolute_url()
+        if self.kind == FollowKind.SEARCH:
+            path = reverse(SAVED_SEARCH_LIST_URLS[self.search_list])
+            return f"{path}?{self.search_query}" if self.search_query else path
+        return ""
+
+
+class DigestSubscription(TimeStampedModel):
+    """A member's weekly digest: when it was last sent, and whether they unsubscribed."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_subscription"
+    )
+    last_sent_at = models.DateTimeField(_("last digest sent"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("digest subscription")
+        verbose_name_plural = _("digest subscriptions")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def is_active(self) -> bool:
+        return self.unsubscribed_at is None
