@@ -295,3 +295,9 @@ PROFILE_LANGUAGES = [
     ("ar", "العربية"),
     ("ru", "Русский"),
 ]
+
+# --- content (news, events, funding calls, stories, campaigns) ---
+CONTENT_IMAGE_MAX_BYTES = env_int("CONTENT_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
+CONTENT_IMAGE_MAX_PIXELS = 1600
+# Open calls whose next deadline is at most this many days away are "closing soon".
+CALLS_CLOSING_SOON_DAYS = env_int("CALLS_CLOSING_SOON_DAYS", 30)

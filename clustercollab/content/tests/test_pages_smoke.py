@@ -1,0 +1,70 @@
+import pytest
+from django.urls import reverse
+
+from clustercollab.content.tests.factories import (
+    make_campaign,
+    make_cast,
+    post_call,
+    post_event,
+    post_news,
+    post_story,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_page_renders(client):
+    cast = make_cast()
+    campaign = make_campaign()
+    items = [
+        post_news(actor=cast.staff, organisation=None),
+        post_event(
+            actor=cast.staff,
+            organisation=cast.organisation,
+            campaign=campaign,
+            latitude=62.6,
+            longitude=29.76,
+        ),
+        post_call(actor=cast.staff, organisation=None),
+        post_story(actor=cast.staff, organisation=None),
+    ]
+    urls = [
+        "/",
+        "/news/",
+        "/events/",
+        "/events/?when=past",
+        "/events/calendar/2026/5/",
+        "/calls/",
+        "/calls/closing-soon/",
+        "/stories/",
+        "/policy/",
+        "/campaigns/",
+        campaign.get_absolute_url(),
+        cast.organisation.get_absolute_url(),
+        *[item.get_absolute_url() for item in items],
+    ]
+    for url in urls:
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+    client.force_login(cast.editor)
+    for url in [
+        "/news/new/",
+        "/events/new/",
+        "/calls/new/",
+        "/stories/new/",
+        "/dashboard/",
+        "/my-content/",
+        reverse("content:campaign_submit_event", args=[campaign.slug]),
+    ]:
+        assert client.get(url).status_code == 200, url
+    client.force_login(cast.staff)
+    assert client.get("/moderation/all/").status_code == 200
+    for url in [
+        "/api/v1/news/",
+        "/api/v1/events/",
+        "/api/v1/calls/",
+        "/api/v1/stories/",
+        "/api/v1/factsheets/",
+        "/api/v1/campaigns/",
+    ]:
+        assert client.get(url).status_code == 200, url
