@@ -301,3 +301,8 @@ CONTENT_IMAGE_MAX_BYTES = env_int("CONTENT_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
 CONTENT_IMAGE_MAX_PIXELS = 1600
 # Open calls whose next deadline is at most this many days away are "closing soon".
 CALLS_CLOSING_SOON_DAYS = env_int("CALLS_CLOSING_SOON_DAYS", 30)
+
+# --- content: feeds, sitemap, follows and weekly digests ---
+INSTALLED_APPS += ["django.contrib.sitemaps"]
+# A member gets at most one digest in this many days (manage.py send_digests runs weekly).
+DIGEST_INTERVAL_DAYS = env_int("DIGEST_INTERVAL_DAYS", 7)
