@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,12 @@ from clustercollab.organisations.models import Organisation
 
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 COMMON_FIELDS = ["title", "summary", "ecosystems", "countries", "language"]
+
+
+def _formfield(field: models.Field, **kwargs: object) -> forms.Field | None:
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
 
 
 def _local_datetime_widget() -> forms.DateTimeInput:
@@ -135,6 +142,7 @@ class NewsForm(ContentForm):
 
     class Meta:
         model = News
+        formfield_callback = _formfield
         fields = ["title", "summary", "body", "image", "image_alt", *COMMON_FIELDS[2:]]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2}),
@@ -153,6 +161,7 @@ class EventForm(ContentForm):
 
     class Meta:
         model = Event
+        formfield_callback = _formfield
         fields = [
             "title",
             "summary",
@@ -211,6 +220,7 @@ class FundingCallForm(ContentForm):
 
     class Meta:
         model = FundingCall
+        formfield_callback = _formfield
         fields = [
             "title",
             "summary",
@@ -282,6 +292,7 @@ class SuccessStoryForm(ContentForm):
 
     class Meta:
         model = SuccessStory
+        formfield_callback = _formfield
         fields = [
             "title",
             "summary",

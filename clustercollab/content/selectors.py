@@ -133,34 +133,40 @@ def moderation_queue_rows() -> list[QueueRow]:
             .order_by("submitted_at", "id")
         )
         streams.append(
-            QueueRow(
-                kind=kind,
-                item=item,
-                submitted_at=item.submitted_at,
-                is_overdue=item.is_overdue,
-                review_due_at=item.review_due_at,
-                review_url=reverse(
-                    "content:moderation_review", kwargs={"kind": kind, "pk": item.pk}
-                ),
-                label=str(model._meta.verbose_name),
-            )
-            for item in queryset
-            if item.submitted_at is not None
+            [
+                QueueRow(
+                    kind=kind,
+                    item=item,
+                    submitted_at=item.submitted_at,
+                    is_overdue=item.is_overdue,
+                    review_due_at=item.review_due_at,
+                    review_url=reverse(
+                        "content:moderation_review", kwargs={"kind": kind, "pk": item.pk}
+                    ),
+                    label=str(model._meta.verbose_name),
+                )
+                for item in queryset
+                if item.submitted_at is not None
+            ]
         )
     profiles = Organisation.objects.filter(
         status=ModerationStatus.SUBMITTED, submitted_at__isnull=False
     ).order_by("submitted_at", "id")
     streams.append(
-        QueueRow(
-            kind="profile",
-            item=organisation,
-            submitted_at=organisation.submitted_at,
-            is_overdue=organisation.is_overdue,
-            review_due_at=organisation.review_due_at,
-            review_url=reverse("organisations:moderation_review", kwargs={"pk": organisation.pk}),
-            label=str(Organisation._meta.verbose_name),
-        )
-        for organisation in profiles.select_related("country")
+        [
+            QueueRow(
+                kind="profile",
+                item=organisation,
+                submitted_at=organisation.submitted_at,
+                is_overdue=organisation.is_overdue,
+                review_due_at=organisation.review_due_at,
+                review_url=reverse(
+                    "organisations:moderation_review", kwargs={"pk": organisation.pk}
+                ),
+                label=str(Organisation._meta.verbose_name),
+            )
+            for organisation in profiles.select_related("country")
+        ]
     )
     return list(heapq.merge(*streams, key=lambda row: row.submitted_at))
 

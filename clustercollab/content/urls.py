@@ -7,7 +7,22 @@ app_name = "content"
 # URL prefix of each member content type.
 PREFIXES = {"news": "news", "event": "events", "call": "calls", "story": "stories"}
 
+# Fixed paths (new, edit, submit) come before the detail paths, whose slug would take them.
 urlpatterns = [
+    *(
+        pattern
+        for kind, prefix in PREFIXES.items()
+        for pattern in (
+            path(f"{prefix}/new/", views.item_create, {"kind": kind}, name=f"{kind}_create"),
+            path(f"{prefix}/<int:pk>/edit/", views.item_edit, {"kind": kind}, name=f"{kind}_edit"),
+            path(
+                f"{prefix}/<int:pk>/submit/",
+                views.item_submit,
+                {"kind": kind},
+                name=f"{kind}_submit",
+            ),
+        )
+    ),
     path("news/", views.news_list, name="news_list"),
     path("news/<int:pk>/<slug:slug>/", views.news_detail, name="news_detail"),
     path("events/", views.event_list, name="event_list"),
@@ -39,11 +54,3 @@ urlpatterns = [
     path("", include("clustercollab.content.feeds.urls")),
     path("", include("clustercollab.content.follows.urls")),
 ]
-for kind, prefix in PREFIXES.items():
-    urlpatterns += [
-        path(f"{prefix}/new/", views.item_create, {"kind": kind}, name=f"{kind}_create"),
-        path(f"{prefix}/<int:pk>/edit/", views.item_edit, {"kind": kind}, name=f"{kind}_edit"),
-        path(
-            f"{prefix}/<int:pk>/submit/", views.item_submit, {"kind": kind}, name=f"{kind}_submit"
-        ),
-    ]
