@@ -1,7 +1,8 @@
 """An editor posts an event; it stays hidden until staff publish it; then it is in the list,
-the month calendar and the campaign's landing page."""
+the month calendar, the campaign's landing page and the iCal feed with the right UTC times."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
@@ -59,9 +60,14 @@ def test_an_editors_event_is_public_only_after_staff_publish_it(
     expect(page.locator(".banner")).to_contain_text("not public yet")
     event = Event.objects.get(title=TITLE)
     assert event.status == ModerationStatus.SUBMITTED
-    assert event.starts_at.astimezone(timezone.get_fixed_timezone(0)).hour in (7, 8)
     event_url = event.get_absolute_url()
     calendar_url = f"/events/calendar/{day.year}/{day.month}/"
+
+    # 10:00 and 16:30 in Helsinki, whatever the season, in UTC.
+    helsinki = ZoneInfo("Europe/Helsinki")
+    starts_utc = datetime(day.year, day.month, day.day, 10, tzinfo=helsinki).astimezone(UTC)
+    ends_utc = datetime(day.year, day.month, day.day, 16, 30, tzinfo=helsinki).astimezone(UTC)
+    assert (event.starts_at, event.ends_at) == (starts_utc, ends_utc)
 
     # A visitor sees it nowhere.
     visitor = browser.new_context(base_url=live_server.url).new_page()
@@ -69,6 +75,8 @@ def test_an_editors_event_is_public_only_after_staff_publish_it(
     for url in ["/events/", calendar_url, campaign.get_absolute_url()]:
         visitor.goto(url)
         expect(visitor.get_by_text(TITLE)).to_have_count(0)
+    feed = visitor.request.get(f"{live_server.url}/events/feed/ical/")
+    assert feed.ok and TITLE not in feed.text()
 
     # Staff publish it from the one moderation queue.
     staff_context = browser.new_context(base_url=live_server.url)
@@ -92,4 +100,13 @@ def test_an_editors_event_is_public_only_after_staff_publish_it(
     assert visitor.goto(event_url).status == 200
     expect(visitor.locator("main")).to_contain_text("10:00")
     expect(visitor.locator("main")).to_contain_text("Europe/Helsinki")
+
+    # The iCal feed (also filtered like the list) has it with its UTC times.
+    for query in ["", "?type=matchmaking&country=fi"]:
+        feed = visitor.request.get(f"{live_server.url}/events/feed/ical/{query}").text()
+        assert TITLE in feed
+        assert f"DTSTART:{starts_utc:%Y%m%dT%H%M%S}Z" in feed
+        assert f"DTEND:{ends_utc:%Y%m%dT%H%M%S}Z" in feed
+    feed = visitor.request.get(f"{live_server.url}/events/feed/ical/?type=webinar").text()
+    assert TITLE not in feed
     staff_context.close()
