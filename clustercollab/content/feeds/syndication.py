@@ -45,6 +45,12 @@ def list_url(name: str, query: QueryDict) -> str:
     return _url_with(path, query)
 
 
+class FeedQuery(QueryDict):
+    """The feed's filters, and the feed's own path for its self link."""
+
+    path = ""
+
+
 class FilteredFeed(Feed):
     """A feed of one content list; ``filterset`` and ``list_name`` say which."""
 
@@ -54,8 +60,10 @@ class FilteredFeed(Feed):
     list_name: str
     order_by = ("-published_at", "-id")
 
-    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> QueryDict:
-        return filter_parameters(request.GET)
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> "FeedQuery":
+        query = FeedQuery(filter_parameters(request.GET).urlencode(), mutable=False)
+        query.path = request.path
+        return query
 
     def items(self, query: QueryDict) -> QuerySet:
         queryset = self.filterset(query, queryset=public_items(self.model)).qs
@@ -63,6 +71,9 @@ class FilteredFeed(Feed):
 
     def link(self, query: QueryDict) -> str:
         return list_url(self.list_name, query)
+
+    def feed_url(self, query: "FeedQuery") -> str:
+        return _url_with(query.path, query)
 
     def item_title(self, item: Model) -> str:
         return item.title

@@ -54,8 +54,10 @@ def test_news_feed_honours_the_list_filters(client):
     assert rss_titles(client.get(url, {"q": "french"})) == ["French digital"]
     # The feed's channel link is the list with the same filters.
     response = client.get(url, {"country": "FI", "page": "2"})
-    link = ElementTree.fromstring(response.content).find("channel").findtext("link")
-    assert link.endswith(reverse("content:news_list") + "?country=FI")
+    channel = ElementTree.fromstring(response.content).find("channel")
+    assert channel.findtext("link").endswith(reverse("content:news_list") + "?country=FI")
+    self_link = channel.find(f"{ATOM}link").get("href")
+    assert self_link.endswith(reverse("content:news_feed_rss") + "?country=FI")
 
 
 def test_a_bad_filter_value_is_ignored_not_an_error(client):
