@@ -76,6 +76,7 @@ class ContentForm(forms.ModelForm):
         if "ecosystems" in self.fields:
             self.fields["ecosystems"].widget = forms.CheckboxSelectMultiple()
             self.fields["ecosystems"].widget.choices = self.fields["ecosystems"].choices
+        self.order_fields(["posting_organisation"])
         if self.instance.pk is not None:
             del self.fields["posting_organisation"]
         else:

@@ -61,9 +61,18 @@ def _error_text(error: ValidationError) -> str:
 
 
 def _list_page(
-    request: HttpRequest, *, kind: str, queryset: QuerySet, template: str, extra: dict
+    request: HttpRequest,
+    *,
+    kind: str,
+    queryset: QuerySet,
+    template: str,
+    extra: dict,
+    defaults: dict | None = None,
 ) -> HttpResponse:
-    filterset = FILTERS_BY_KIND[kind](request.GET or None, queryset=queryset)
+    data = request.GET.copy()
+    for name, value in (defaults or {}).items():
+        data.setdefault(name, value)
+    filterset = FILTERS_BY_KIND[kind](data or None, queryset=queryset)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filter": filterset, "page": page, "kind": kind, **extra}
     return render(request, template, context)
@@ -84,16 +93,15 @@ def story_list(request: HttpRequest) -> HttpResponse:
 
 
 def event_list(request: HttpRequest) -> HttpResponse:
-    queryset = selectors.public_items(Event)
-    if "when" not in request.GET:
-        queryset = queryset.upcoming()
     today = timezone.now()
     return _list_page(
         request,
         kind="event",
-        queryset=queryset,
+        queryset=selectors.public_items(Event),
         template="content/event_list.html",
         extra={"this_month": {"year": today.year, "month": today.month}},
+        # Upcoming events unless the visitor chose otherwise ("when=" is any time).
+        defaults={"when": "upcoming"},
     )
 
 
