@@ -2,7 +2,7 @@
 
 import json
 import zoneinfo
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -344,11 +344,17 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 def _campaign_context(request: HttpRequest, campaign: Campaign) -> dict:
     events = selectors.campaign_events(campaign)
-    month = request.GET.get("month", "")
+    months = []
+    month_start = campaign.starts_on.replace(day=1)
+    while month_start <= campaign.ends_on:
+        months.append(month_start)
+        month_start = (month_start + timedelta(days=32)).replace(day=1)
     try:
-        shown = date.fromisoformat(f"{month}-01") if month else campaign.starts_on
+        shown = date.fromisoformat(f"{request.GET.get('month', '')}-01")
     except ValueError:
-        shown = campaign.starts_on
+        shown = months[0]
+    if shown not in months:
+        shown = months[0]
     markers = [
         {
             "lat": event.latitude,
@@ -363,7 +369,8 @@ def _campaign_context(request: HttpRequest, campaign: Campaign) -> dict:
         "campaign": campaign,
         "events": events,
         "weeks": selectors.month_calendar(year=shown.year, month=shown.month, events=events),
-        "month_start": shown.replace(day=1),
+        "month_start": shown,
+        "months": months if len(months) > 1 else [],
         "country_counts": selectors.event_counts_by_country(events),
         "markers": markers,
         "tile_url": getattr(settings, "MAP_TILE_URL", ""),

@@ -172,3 +172,18 @@ def test_dashboard_shows_status_and_promised_review_date(client, settings):
     from django.utils.formats import date_format
 
     assert date_format(news.review_due_at, "DATE_FORMAT") in html
+
+
+def test_campaign_calendar_pages_through_the_months_of_its_window(client):
+    campaign = make_campaign(
+        starts_on=datetime(2026, 10, 20).date(), ends_on=datetime(2026, 11, 5).date()
+    )
+    response = client.get(campaign.get_absolute_url())
+    assert response.context["month_start"] == datetime(2026, 10, 1).date()
+    assert "?month=2026-11" in response.content.decode()
+    response = client.get(campaign.get_absolute_url() + "?month=2026-11")
+    assert response.context["month_start"] == datetime(2026, 11, 1).date()
+    for bad in ["2027-01", "nonsense", "2026-13"]:
+        response = client.get(campaign.get_absolute_url() + f"?month={bad}")
+        assert response.status_code == 200
+        assert response.context["month_start"] == datetime(2026, 10, 1).date()
