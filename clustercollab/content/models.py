@@ -383,14 +383,20 @@ class FundingCallQuerySet(ContentQuerySet):
         )
 
     def forthcoming(self, now: datetime | None = None) -> "FundingCallQuerySet":
-        return self.filter(opens_at__gt=now or timezone.now())
+        """Calls not open yet at ``now`` (see FundingCall.status_at)."""
+        now = now or timezone.now()
+        return (
+            self.with_final_deadline()
+            .filter(Q(opens_at__gt=now) | Q(opens_at__isnull=True, opening_date_pending=True))
+            .filter(Q(final_deadline__isnull=True) | Q(final_deadline__gte=now))
+        )
 
     def open(self, now: datetime | None = None) -> "FundingCallQuerySet":
         """Calls open at ``now``: opened (or no opening date) and the last deadline not passed."""
         now = now or timezone.now()
         return (
             self.with_final_deadline()
-            .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
+            .filter(Q(opens_at__lte=now) | Q(opens_at__isnull=True, opening_date_pending=False))
             .filter(Q(final_deadline__isnull=True) | Q(final_deadline__gte=now))
         )
 
@@ -446,6 +452,12 @@ class FundingCall(ContentItem):
     )
     type_of_action = models.CharField(_("type of action"), max_length=200, blank=True)
     opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
+    # The portal lists a call as forthcoming before it announces the opening date.
+    opening_date_pending = models.BooleanField(
+        _("opening date not announced yet"),
+        default=False,
+        help_text=_("The call is forthcoming; its opening date is not known yet."),
+    )
     deadline_model = models.CharField(
         _("deadline model"),
         max_length=20,
@@ -519,12 +531,12 @@ class FundingCall(ContentItem):
     def status_at(self, now: datetime | None = None) -> CallStatus:
         """Forthcoming, open or closed at ``now`` (default: the current time)."""
         now = now or timezone.now()
-        if self.opens_at is not None and now < self.opens_at:
-            return CallStatus.FORTHCOMING
         final = self.final_deadline_at
         if final is not None and now > final:
             return CallStatus.CLOSED
-        return CallStatus.OPEN
+        if self.opens_at is not None:
+            return CallStatus.FORTHCOMING if now < self.opens_at else CallStatus.OPEN
+        return CallStatus.FORTHCOMING if self.opening_date_pending else CallStatus.OPEN
 
     @property
     def call_status(self) -> CallStatus:

@@ -25,9 +25,14 @@ def my_content_section(user: object) -> dict:
     }
 
 
-@register.inclusion_tag("content/_organisation_content.html")
-def organisation_content_section(organisation: object) -> dict:
-    return {"organisation": organisation, **selectors.organisation_content(organisation)}
+@register.inclusion_tag("content/_organisation_content.html", takes_context=True)
+def organisation_content_section(context: template.Context, organisation: object) -> dict:
+    return {
+        "organisation": organisation,
+        "request": context.get("request"),
+        "csrf_token": context.get("csrf_token"),
+        **selectors.organisation_content(organisation),
+    }
 
 
 @register.inclusion_tag("content/_home_content.html")

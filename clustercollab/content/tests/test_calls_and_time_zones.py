@@ -53,6 +53,19 @@ def test_call_status_for_a_fixed_now():
     assert soon == [open_call, two_stage]
 
 
+def test_a_forthcoming_call_without_an_opening_date_is_forthcoming_until_its_deadline():
+    pending = _call(opening_date_pending=True, deadline_at=datetime(2026, 12, 1, tzinfo=UTC))
+    passed = _call(opening_date_pending=True, deadline_at=datetime(2026, 8, 1, tzinfo=UTC))
+    announced = _call(opening_date_pending=False, deadline_at=datetime(2026, 12, 1, tzinfo=UTC))
+    assert pending.status_at(NOW) == CallStatus.FORTHCOMING
+    assert passed.status_at(NOW) == CallStatus.CLOSED
+    assert announced.status_at(NOW) == CallStatus.OPEN
+    published = FundingCall.objects.published()
+    for status in CallStatus:
+        expected = {c for c in (pending, passed, announced) if c.status_at(NOW) == status}
+        assert set(published.with_status(status, NOW)) == expected, status
+
+
 def test_staff_post_a_call_through_the_form_in_brussels_time(client):
     cast = make_cast()
     client.force_login(cast.staff)
