@@ -110,14 +110,7 @@ def read_call_rows(
 
 
 def _values(row: CallRow) -> dict:
-    values = {name: getattr(row, name) for name in _FIELDS}
-    if not _has_pending_field():
-        values.pop("opening_date_pending")
-    return values
-
-
-def _has_pending_field() -> bool:
-    return any(f.name == "opening_date_pending" for f in FundingCall._meta.get_fields())
+    return {name: getattr(row, name) for name in _FIELDS}
 
 
 def funding_calls_import(
