@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Case, F, Model, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -177,6 +177,16 @@ def news_latest(limit: int = 5) -> list[News]:
 
 def events_upcoming(limit: int = 5) -> list[Event]:
     return list(public_items(Event).upcoming()[:limit])
+
+
+def calls_in_list_order(queryset: QuerySet, now: datetime | None = None) -> QuerySet:
+    """Calls still open or forthcoming first, by their first deadline; closed ones last."""
+    now = now or timezone.now()
+    return (
+        queryset.with_final_deadline()
+        .annotate(is_closed=Case(When(final_deadline__lt=now, then=Value(1)), default=Value(0)))
+        .order_by("is_closed", F("deadline_at").asc(nulls_last=True), "id")
+    )
 
 
 def calls_closing_soon(*, now: datetime | None = None, limit: int | None = None) -> QuerySet:

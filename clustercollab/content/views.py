@@ -106,7 +106,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 
 def call_list(request: HttpRequest) -> HttpResponse:
-    queryset = selectors.public_items(FundingCall).order_by("deadline_at", "id")
+    queryset = selectors.calls_in_list_order(selectors.public_items(FundingCall))
     return _list_page(
         request,
         kind="call",

@@ -171,3 +171,22 @@ def test_json_ld_cannot_be_broken_out_of(client):
     jsonld = page.split('<script type="application/ld+json">')[1].split("</script>")[0]
     assert json.loads(jsonld)["name"] == "</script><script>alert(1)//"
     assert json.loads(jsonld)["@type"] == "MonetaryGrant"
+
+
+def test_the_calls_list_shows_open_calls_before_closed_ones(client):
+    closed = _call(deadline_at=datetime(2020, 1, 1, tzinfo=UTC))
+    later = _call(deadline_at=datetime(2099, 6, 1, tzinfo=UTC))
+    sooner = _call(deadline_at=datetime(2099, 1, 1, tzinfo=UTC))
+    no_deadline = _call()
+    listed = list(client.get("/calls/").context["page"])
+    assert listed == [sooner, later, no_deadline, closed]
+
+
+def test_the_status_filter_works_on_the_ordered_list(client):
+    open_call = _call(deadline_at=datetime(2099, 1, 1, tzinfo=UTC))
+    closed = _call(deadline_at=datetime(2020, 1, 1, tzinfo=UTC))
+    for status, expected in [("open", [open_call]), ("closed", [closed]), ("forthcoming", [])]:
+        response = client.get(f"/calls/?status={status}")
+        assert list(response.context["page"]) == expected
+        api = client.get(f"/api/v1/calls/?status={status}").json()
+        assert [row["id"] for row in api["results"]] == [c.pk for c in expected]
