@@ -18,17 +18,18 @@ from clustercollab.organisations.models import Organisation
 LIST_PAGES = [
     "home",
     "organisations:directory",
-    "organisations:map",
+    "organisations:directory_map",
     "content:news_list",
     "content:event_list",
-    "content:event_calendar",
+    "content:event_calendar_now",
     "content:call_list",
-    "content:call_closing_soon",
+    "content:calls_closing_soon",
     "content:story_list",
     "content:policy_list",
     "content:campaign_list",
-    "partnering:list",
-    "matchmaking:list",
+    "partnering:post_list",
+    "matchmaking:events",
+    "response:portals",
 ]
 
 

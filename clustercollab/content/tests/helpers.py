@@ -12,7 +12,7 @@ from clustercollab.core.moderation import ModerationStatus
 _numbers = count(1)
 
 
-def _content(model, *, status, ecosystems=(), countries=(), published_at=None, **fields):
+def make_content(model, *, status, ecosystems=(), countries=(), published_at=None, **fields):
     number = next(_numbers)
     values = {"title": f"Test item {number}", "slug": f"test-item-{number}", "status": status}
     if status == ModerationStatus.PUBLISHED:
@@ -25,13 +25,13 @@ def _content(model, *, status, ecosystems=(), countries=(), published_at=None, *
 
 
 def make_news(*, status=ModerationStatus.PUBLISHED, **fields) -> News:
-    return _content(News, status=status, **fields)
+    return make_content(News, status=status, **fields)
 
 
 def make_call(*, status=ModerationStatus.PUBLISHED, **fields) -> FundingCall:
     fields.setdefault("programme", "Horizon Europe")
     fields.setdefault("deadline_at", timezone.now() + timedelta(days=60))
-    return _content(FundingCall, status=status, **fields)
+    return make_content(FundingCall, status=status, **fields)
 
 
 def make_event(
@@ -39,4 +39,4 @@ def make_event(
 ) -> Event:
     fields.setdefault("event_type", EventType.CONFERENCE)
     fields.setdefault("mode", EventMode.ON_SITE)
-    return _content(Event, status=status, starts_at=starts_at, ends_at=ends_at, **fields)
+    return make_content(Event, status=status, starts_at=starts_at, ends_at=ends_at, **fields)

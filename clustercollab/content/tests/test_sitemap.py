@@ -1,12 +1,14 @@
 """sitemap.xml: an index of sections listing every public page and nothing else."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from xml.etree import ElementTree
 
 import pytest
 from django.urls import reverse
 
-from clustercollab.content.tests.helpers import make_call, make_event, make_news
+from clustercollab.content.models import Campaign, PolicyFactsheet, SuccessStory
+from clustercollab.content.tests.helpers import make_call, make_content, make_event, make_news
+from clustercollab.core.models import Country
 from clustercollab.core.moderation import ModerationStatus
 from clustercollab.organisations.tests.factories import make_organisation
 
@@ -37,6 +39,16 @@ def test_the_sitemap_lists_public_pages_only(client):
             ends_at=datetime(2027, 5, 1, 9, tzinfo=UTC),
         ),
         make_organisation(status=ModerationStatus.PUBLISHED),
+        make_content(SuccessStory, status=ModerationStatus.PUBLISHED),
+        PolicyFactsheet.objects.create(
+            country=Country.objects.get(code="FI"), last_reviewed=date(2026, 5, 1)
+        ),
+        Campaign.objects.create(
+            name="EU Cluster Weeks",
+            slug="eu-cluster-weeks",
+            starts_on=date(2027, 4, 1),
+            ends_on=date(2027, 4, 30),
+        ),
     ]
     hidden = [
         make_news(status=ModerationStatus.SUBMITTED),
@@ -47,6 +59,19 @@ def test_the_sitemap_lists_public_pages_only(client):
             ends_at=datetime(2027, 5, 1, 9, tzinfo=UTC),
         ),
         make_organisation(status=ModerationStatus.SUBMITTED),
+        make_content(SuccessStory, status=ModerationStatus.DRAFT),
+        PolicyFactsheet.objects.create(
+            country=Country.objects.get(code="SE"),
+            last_reviewed=date(2026, 5, 1),
+            is_published=False,
+        ),
+        Campaign.objects.create(
+            name="Draft campaign",
+            slug="draft-campaign",
+            starts_on=date(2027, 4, 1),
+            ends_on=date(2027, 4, 30),
+            is_published=False,
+        ),
     ]
     urls = all_page_urls(client)
     paths = {url.split("://", 1)[-1].split("/", 1)[-1] for url in urls}
