@@ -758,8 +758,12 @@ class Follow(TimeStampedModel):
             return self.country.local_name if self.country else ""
         if self.kind == FollowKind.ORGANISATION:
             return str(self.organisation)
+        from clustercollab.content.follows.searches import search_description
+
         label = str(SavedSearchList(self.search_list).label) if self.search_list else ""
-        return f"{label}: {self.search_query}" if self.search_query else label
+        if not self.search_query:
+            return label
+        return f"{label}: {search_description(self.search_list, self.search_query)}"
 
     @property
     def target_url(self) -> str:

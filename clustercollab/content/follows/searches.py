@@ -37,3 +37,26 @@ def search_results(search_list: str, query: str, queryset: QuerySet) -> QuerySet
     """Return ``queryset`` (of the list's model) narrowed by the saved search's filters."""
     _model, filterset = SEARCH_FILTERS[SavedSearchList(search_list)]
     return filterset(QueryDict(query), queryset=queryset).qs
+
+
+def search_description(search_list: str, query: str) -> str:
+    """Return the saved search's filters in words, e.g. "Country: Finland · Search: robots"."""
+    _model, filterset = SEARCH_FILTERS[SavedSearchList(search_list)]
+    bound = filterset(QueryDict(query), queryset=_model.objects.none())
+    form = bound.form
+    if not form.is_valid():
+        return query
+    parts = []
+    for name, value in form.cleaned_data.items():
+        if value in (None, "", [], ()):
+            continue
+        field = form.fields[name]
+        choices = dict(getattr(field, "choices", []) or [])
+        if not hasattr(value, "pk") and value in choices:
+            shown = str(choices[value])
+        elif hasattr(value, "local_name"):
+            shown = value.local_name
+        else:
+            shown = str(value)
+        parts.append(f"{field.label}: {shown}" if field.label else shown)
+    return " · ".join(parts)

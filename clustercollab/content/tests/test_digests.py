@@ -181,6 +181,7 @@ def test_following_a_search_from_a_list_page(client):
     assert Follow.objects.filter(user=member).count() == 1
     page = client.get(reverse("content:follows")).content.decode()
     assert "/news/?country=FI&amp;ecosystem=digital" in page
+    assert "News: Industrial ecosystem: Digital · Country: Finland" in page
 
 
 def test_following_needs_login_and_a_published_organisation(client):
