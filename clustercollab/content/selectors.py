@@ -54,6 +54,23 @@ def public_items(model: type[ContentItem]) -> QuerySet:
     return with_relations(model.objects.published())
 
 
+def country_choices_in_use(model: type[ContentItem], also: str = "") -> list[tuple[str, str]]:
+    """``(code, name)`` of the countries published items of ``model`` are about, by name.
+
+    Lists offer only these in their country filter (``also`` keeps the one asked for); the
+    filter itself still accepts every country.
+    """
+    from clustercollab.content.models import folded
+
+    countries = Country.objects.filter(
+        Q(pk__in=model.objects.published().values("countries")) | Q(pk=also.upper())
+    )
+    return sorted(
+        ((country.pk, country.local_name) for country in countries),
+        key=lambda choice: folded(choice[1]),
+    )
+
+
 def posting_organisations(user: Any) -> QuerySet[Organisation]:
     """Organisations the user may post content for (admin or editor)."""
     if not getattr(user, "is_authenticated", False):

@@ -73,6 +73,11 @@ def _list_page(
     for name, value in (defaults or {}).items():
         data.setdefault(name, value)
     filterset = FILTERS_BY_KIND[kind](data or None, queryset=queryset)
+    country_field = filterset.form.fields["country"]
+    country_field.widget.choices = [
+        ("", country_field.empty_label),
+        *selectors.country_choices_in_use(queryset.model, also=data.get("country", "")),
+    ]
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filter": filterset, "page": page, "kind": kind, **extra}
     return render(request, template, context)

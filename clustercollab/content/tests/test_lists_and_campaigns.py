@@ -187,3 +187,14 @@ def test_campaign_calendar_pages_through_the_months_of_its_window(client):
         response = client.get(campaign.get_absolute_url() + f"?month={bad}")
         assert response.status_code == 200
         assert response.context["month_start"] == datetime(2026, 10, 1).date()
+
+
+def test_the_country_filter_offers_the_countries_in_use_and_keeps_the_chosen_one(client):
+    cast = make_cast()
+    news = post_news(actor=cast.staff, organisation=cast.organisation, title="Nordic news")
+    news.countries.set(["FI"])
+    html = client.get("/news/").content.decode()
+    assert 'value="FI"' in html and 'value="DE"' not in html
+    response = client.get("/news/?country=de")
+    assert 'value="DE" selected' in response.content.decode()
+    assert list(response.context["page"]) == []
