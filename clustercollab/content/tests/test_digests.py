@@ -2,7 +2,7 @@
 unsubscribe without logging in, nothing sent when there is nothing new."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -15,7 +15,7 @@ from clustercollab.content.follows.services import digest_send, follow_create
 from clustercollab.content.follows.tasks import enqueue_digests
 from clustercollab.content.follows.tokens import unsubscribe_token
 from clustercollab.content.models import DigestSubscription, Follow, FollowKind
-from clustercollab.content.tests.helpers import make_call, make_news
+from clustercollab.content.tests.helpers import make_call, make_event, make_news
 from clustercollab.core.models import Country, IndustrialEcosystem
 from clustercollab.core.moderation import ModerationStatus
 from clustercollab.organisations.tests.factories import make_organisation, make_user
@@ -48,7 +48,18 @@ def content():
         "french_news": make_news(
             title="French agri-food news", ecosystems=["agri-food"], countries=["FR"]
         ),
-        "defence_call": make_call(title="Defence call", programme="European Defence Fund"),
+        "defence_call": make_call(
+            title="Defence call",
+            programme="European Defence Fund",
+            deadline_at=datetime(2027, 3, 2, 16, 0, tzinfo=UTC),
+        ),
+        "digital_event": make_event(
+            title="Helsinki AI day",
+            ecosystems=["digital"],
+            starts_at=datetime(2027, 6, 15, 7, 0, tzinfo=UTC),
+            ends_at=datetime(2027, 6, 15, 15, 0, tzinfo=UTC),
+            timezone="Europe/Helsinki",
+        ),
         "draft_news": make_news(
             title="Unmoderated digital news",
             ecosystems=["digital"],
@@ -73,6 +84,10 @@ def test_two_members_with_different_follows_get_different_digests(content):
     (alices,) = mail_to("alice@example.org")
     (bobs,) = mail_to("bob@example.org")
     assert "Finnish AI cluster news" in alices.body
+    # Times in the item's own time zone: the call closes 17:00 in Brussels, the event starts
+    # 10:00 in Helsinki.
+    assert "Defence call (deadline March 2, 2027, 5 p.m., Europe/Brussels time)" in bobs.body
+    assert "Helsinki AI day (starts June 15, 2027, 10 a.m., Europe/Helsinki time)" in alices.body
     assert "French agri-food news" not in alices.body and "Defence call" not in alices.body
     assert "French agri-food news" in bobs.body and "Defence call" in bobs.body
     assert "Finnish AI cluster news" not in bobs.body
