@@ -34,9 +34,9 @@ def _calendar_event(event: Event, host: str) -> CalendarEvent:
 def event_feed_ical(request: HttpRequest) -> HttpResponse:
     """Published events matching the list's filters as an .ics file, times in UTC."""
     query = filter_parameters(request.GET)
-    events = (EventFilter(query, queryset=public_items(Event)).qs.order_by("-starts_at", "-id"))[
-        :ICAL_LENGTH
-    ]
+    # As on the event list: upcoming events unless the URL says otherwise ("when=" is any time).
+    query.setdefault("when", "upcoming")
+    events = EventFilter(query, queryset=public_items(Event)).qs[:ICAL_LENGTH]
     host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "clustercollab"
     body = calendar_text(
         (_calendar_event(event, host) for event in events),

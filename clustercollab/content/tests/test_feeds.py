@@ -120,3 +120,38 @@ def test_ical_escaping_and_folding():
     assert all(piece.startswith(" ") for piece in pieces[1:])
     assert "".join(piece[1:] if i else piece for i, piece in enumerate(pieces)) == line
     assert utc_stamp(datetime(2027, 1, 2, 3, 4, 5, tzinfo=UTC)) == "20270102T030405Z"
+
+
+def test_list_pages_link_to_their_feeds_with_the_same_filters(client):
+    news = client.get(reverse("content:news_list"), {"country": "FI", "page": "1"}).content.decode()
+    rss = reverse("content:news_feed_rss") + "?country=FI"
+    atom = reverse("content:news_feed_atom") + "?country=FI"
+    assert (
+        f'<link rel="alternate" type="application/rss+xml" title="News (RSS)" href="{rss}">' in news
+    )
+    assert f'href="{atom}"' in news
+    assert "Follow this search" in news
+    events = client.get(reverse("content:event_list"), {"type": "webinar"}).content.decode()
+    assert f'href="{reverse("content:event_feed_ical")}?type=webinar"' in events
+    calls = client.get(reverse("content:call_list")).content.decode()
+    assert f'href="{reverse("content:call_feed_atom")}"' in calls
+
+
+def test_ical_feed_shows_upcoming_events_like_the_list_unless_asked(client):
+    make_event(
+        title="Past fair",
+        starts_at=datetime(2020, 3, 1, 9, 0, tzinfo=UTC),
+        ends_at=datetime(2020, 3, 1, 17, 0, tzinfo=UTC),
+    )
+    make_event(
+        title="Coming webinar",
+        starts_at=datetime(2030, 3, 1, 9, 0, tzinfo=UTC),
+        ends_at=datetime(2030, 3, 1, 10, 0, tzinfo=UTC),
+    )
+    url = reverse("content:event_feed_ical")
+    upcoming = client.get(url).content.decode()
+    assert "Coming webinar" in upcoming and "Past fair" not in upcoming
+    past = client.get(url, {"when": "past"}).content.decode()
+    assert "Past fair" in past and "Coming webinar" not in past
+    any_time = client.get(url, {"when": ""}).content.decode()
+    assert "Past fair" in any_time and "Coming webinar" in any_time
