@@ -68,3 +68,28 @@ def test_every_page_renders(client):
         "/api/v1/campaigns/",
     ]:
         assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("language", ["de", "fi", "fr"])
+def test_pages_render_translated(client, language, settings):
+    cast = make_cast()
+    campaign = make_campaign()
+    event = post_event(actor=cast.staff, organisation=cast.organisation, campaign=campaign)
+    call = post_call(actor=cast.staff, organisation=None)
+    news = post_news(actor=cast.editor, organisation=cast.organisation, submit=True)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    expected = {"de": "Veranstaltungen", "fi": "Tapahtumat", "fr": "Événements"}[language]
+    assert expected in client.get("/events/").content.decode()
+    for url in [
+        "/calls/",
+        campaign.get_absolute_url(),
+        event.get_absolute_url(),
+        call.get_absolute_url(),
+        "/events/calendar/2026/5/",
+    ]:
+        assert client.get(url).status_code == 200, url
+    client.force_login(cast.editor)
+    for url in ["/dashboard/", "/events/new/", news.get_absolute_url()]:
+        assert client.get(url).status_code == 200, url
+    client.force_login(cast.staff)
+    assert client.get(f"/moderation/content/news/{news.pk}/").status_code == 200
