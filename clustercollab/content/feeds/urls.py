@@ -12,6 +12,7 @@ urlpatterns = [
     path("calls/feed/rss/", syndication.CallRssFeed(), name="call_feed_rss"),
     path("calls/feed/atom/", syndication.CallAtomFeed(), name="call_feed_atom"),
     path("events/feed/ical/", views.event_feed_ical, name="event_feed_ical"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",
         sitemap_views.index,

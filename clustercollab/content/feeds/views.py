@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,3 +48,14 @@ def event_feed_ical(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="clustercollab-events.ics"'
     return response
+
+
+# Pages that are private or one person's: no use to a search engine.
+ROBOTS_DISALLOW = ["/admin/", "/accounts/", "/moderation/", "/follows/", "/digests/", "/api/"]
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """robots.txt: where the sitemap is, and which private areas not to crawl."""
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('content:sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -93,3 +93,11 @@ def test_organisations_are_split_into_pages(client, monkeypatch):
     organisation_pages = [url for url in sections if "sitemap-organisations.xml" in url]
     assert len(organisation_pages) == 3
     assert organisation_pages[-1].endswith("?p=3")
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+    assert "Disallow: /admin/" in text and "Disallow: /follows/" in text
