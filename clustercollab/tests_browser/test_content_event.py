@@ -84,8 +84,7 @@ def test_an_editors_event_is_public_only_after_staff_publish_it(
     _log_in(staff_page, staff.email)
     staff_page.get_by_role("link", name="Moderation").click()
     staff_page.get_by_role("link", name=TITLE).click()
-    staff_page.locator("#id_action").select_option("publish")
-    staff_page.get_by_role("button", name="Apply").click()
+    staff_page.get_by_role("button", name="Publish").click()
     expect(staff_page.get_by_text("is now “Published”")).to_be_visible()
 
     # Now it is in the list, the month calendar and the campaign page, in Helsinki time.

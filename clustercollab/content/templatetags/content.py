@@ -1,8 +1,10 @@
 from django import template
 from django.conf import settings
 from django.db.models import Model
+from django.utils.translation import gettext as _
 
 from clustercollab.content import selectors
+from clustercollab.core.templatetags.audit import action_label
 
 register = template.Library()
 
@@ -11,6 +13,14 @@ register = template.Library()
 def verbose_name(obj: Model | type[Model]) -> str:
     """The model's readable name, e.g. “news item” or “event”."""
     return str(obj._meta.verbose_name)
+
+
+@register.filter
+def content_action_label(action: str) -> str:
+    """A readable label for an audit action of content (rejected is content's own step)."""
+    if action.endswith(".rejected"):
+        return _("rejected")
+    return action_label(action)
 
 
 @register.inclusion_tag("content/_dashboard_content.html")
