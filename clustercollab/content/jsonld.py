@@ -21,11 +21,10 @@ _ATTENDANCE = {
 
 
 def _organisation(organisation: Organisation, request: HttpRequest) -> dict:
-    return {
-        "@type": "Organization",
-        "name": organisation.name,
-        "url": request.build_absolute_uri(organisation.get_absolute_url()),
-    }
+    data = {"@type": "Organization", "name": organisation.name}
+    if organisation.is_public:
+        data["url"] = request.build_absolute_uri(organisation.get_absolute_url())
+    return data
 
 
 def _common(item: ContentItem, request: HttpRequest, schema_type: str) -> dict:
