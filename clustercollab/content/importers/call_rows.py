@@ -130,7 +130,7 @@ def description_html(text: str) -> str:
         for label, body in zip(rest[::2], rest[1::2], strict=True):
             body_html = html.escape(body.strip(), quote=False)
             paragraphs.append(f"<p><strong>{html.escape(label)}:</strong> {body_html}</p>")
-    return sanitise_rich_text("\n".join(paragraphs))
+    return sanitise_rich_text("".join(paragraphs))
 
 
 def summary_from(text: str) -> str:
