@@ -7,7 +7,8 @@
     weekday: "short", day: "numeric", month: "short", year: "numeric",
     hour: "2-digit", minute: "2-digit", timeZoneName: "short"
   });
-  document.querySelectorAll("time[data-local-time]").forEach(function (element) {
+  document.querySelectorAll("time[data-local-time]:not([data-local-done])").forEach(function (element) {
+    element.setAttribute("data-local-done", "");
     var instant = new Date(element.getAttribute("datetime"));
     if (isNaN(instant)) { return; }
     var shownZone = (element.querySelector(".muted") || {}).textContent || "";
