@@ -70,7 +70,10 @@ def test_an_editors_event_is_public_only_after_staff_publish_it(
     assert (event.starts_at, event.ends_at) == (starts_utc, ends_utc)
 
     # A visitor sees it nowhere.
-    visitor = browser.new_context(base_url=live_server.url).new_page()
+    # The visitor's browser runs in New York time.
+    visitor = browser.new_context(
+        base_url=live_server.url, timezone_id="America/New_York", locale="en-US"
+    ).new_page()
     assert visitor.goto(event_url).status == 404
     for url in ["/events/", calendar_url, campaign.get_absolute_url()]:
         visitor.goto(url)
@@ -99,6 +102,8 @@ def test_an_editors_event_is_public_only_after_staff_publish_it(
     assert visitor.goto(event_url).status == 200
     expect(visitor.locator("main")).to_contain_text("10:00")
     expect(visitor.locator("main")).to_contain_text("Europe/Helsinki")
+    new_york = starts_utc.astimezone(ZoneInfo("America/New_York"))
+    expect(visitor.locator(".viewer-time").first).to_contain_text(f"{new_york:%I:%M}")
 
     # The iCal feed (also filtered like the list) has it with its UTC times.
     for query in ["", "?type=matchmaking&country=fi"]:
