@@ -40,7 +40,11 @@ from clustercollab.content.models import (
 from clustercollab.core.selectors import audit_log_for
 
 PAGE_SIZE = 20
-TIME_ZONE_NAMES = sorted(n for n in zoneinfo.available_timezones() if "/" in n)
+TIME_ZONE_NAMES = sorted(
+    name
+    for name in zoneinfo.available_timezones()
+    if "/" in name and not name.startswith(("posix/", "right/", "Etc/"))
+)
 FILTERS_BY_KIND = {
     "news": NewsFilter,
     "event": EventFilter,
