@@ -4,7 +4,7 @@ Every FilterSet filters a queryset it is given; the caller decides what is visib
 lists pass ``Model.objects.published()``).
 """
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
@@ -32,7 +32,12 @@ def search_words(queryset: QuerySet, query: str) -> QuerySet:
     return queryset
 
 
-def _day_start(day: object) -> datetime:
+# Dates outside these bounds filter like the bounds (no overflow near year 1 or 9999).
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2200, 12, 31)
+
+
+def _day_start(day: date) -> datetime:
+    day = min(max(day, EARLIEST_DAY), LATEST_DAY)
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 

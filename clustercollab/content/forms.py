@@ -124,10 +124,14 @@ class ContentForm(forms.ModelForm):
             zone = ZoneInfo(zone_name)
             for name in self.ZONED_FIELDS:
                 value: datetime | None = data.get(name)
-                if value is not None:
-                    # The form parsed the wall-clock time in UTC; re-read it in the chosen zone.
-                    naive = timezone.make_naive(value, timezone.get_current_timezone())
-                    data[name] = naive.replace(tzinfo=zone).astimezone(ZoneInfo("UTC"))
+                if value is None:
+                    continue
+                if not 1900 <= value.year <= 2200:
+                    self.add_error(name, _("Give a date between 1900 and 2200."))
+                    continue
+                # The form parsed the wall-clock time in UTC; re-read it in the chosen zone.
+                naive = timezone.make_naive(value, timezone.get_current_timezone())
+                data[name] = naive.replace(tzinfo=zone).astimezone(ZoneInfo("UTC"))
         return data
 
     def m2m_values(self) -> dict:

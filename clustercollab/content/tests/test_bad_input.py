@@ -185,3 +185,30 @@ def test_nonsense_filters_and_pages_do_not_break_lists(client):
     ]:
         response = client.get(url)
         assert response.status_code in (200, 404), url
+
+
+def test_extreme_dates_in_filters_do_not_break_lists(client):
+    for url in [
+        "/news/?date_from=0001-01-01&date_to=9999-12-31",
+        "/events/?date_from=0001-01-01&date_to=9999-12-31&when=",
+        "/calls/?date_from=0001-01-01&date_to=9999-12-31",
+        "/api/v1/events/?date_to=9999-12-31",
+        "/events/calendar/9999/12/",
+        "/events/calendar/1900/1/",
+    ]:
+        assert client.get(url).status_code in (200, 404), url
+
+
+def test_dates_far_outside_the_calendar_are_refused(editor_client):
+    response = editor_client.post(
+        reverse("content:event_create"),
+        _event_data(
+            editor_client,
+            starts_at="9999-12-31T23:00",
+            ends_at="9999-12-31T23:30",
+            timezone="America/New_York",
+        ),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["starts_at"] == ["Give a date between 1900 and 2200."]
+    assert not Event.objects.exists()
