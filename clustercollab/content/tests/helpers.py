@@ -16,7 +16,8 @@ def make_content(model, *, status, ecosystems=(), countries=(), published_at=Non
     number = next(_numbers)
     values = {"title": f"Test item {number}", "slug": f"test-item-{number}", "status": status}
     if status == ModerationStatus.PUBLISHED:
-        values["published_at"] = published_at or timezone.now()
+        # A little in the past, so that a digest computed "now" surely includes it.
+        values["published_at"] = published_at or timezone.now() - timedelta(minutes=5)
     values.update(fields)
     item = model.objects.create(**values)
     item.ecosystems.set(IndustrialEcosystem.objects.filter(slug__in=ecosystems))

@@ -109,7 +109,11 @@ def test_a_digest_is_sent_once_per_week(content):
     assert digest_send(user_id=alice.pk) is False
     assert len(mail.outbox) == 1
     # A week later, only what was published since the last digest counts.
-    make_news(title="Next week's digital news", ecosystems=["digital"])
+    make_news(
+        title="Next week's digital news",
+        ecosystems=["digital"],
+        published_at=timezone.now() + timedelta(days=1),
+    )
     assert digest_send(user_id=alice.pk, now=timezone.now() + timedelta(days=7)) is True
     assert "Next week's digital news" in mail.outbox[1].body
     assert "Finnish AI cluster news" not in mail.outbox[1].body
