@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +53,29 @@ class CountryCodeFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+def _clean_parameters(data: object) -> QueryDict:
+    """The query parameters without NUL characters (PostgreSQL refuses them; nobody means
+    them) and with the country code in capitals."""
+    cleaned = QueryDict(mutable=True)
+    pairs = data.lists() if hasattr(data, "lists") else ((k, [v]) for k, v in data.items())
+    for key, values in pairs:
+        cleaned.setlist(key, [str(value).replace("\x00", "") for value in values])
+    if cleaned.get("country"):
+        cleaned["country"] = cleaned["country"].upper()
+    return cleaned
+
+
+class IdFilter(django_filters.Filter):
+    """A database id: a positive integer that fits the id column on every database."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class ContentFilterSet(django_filters.FilterSet):
     """Filters every content list has: search, ecosystem, country, organisation, dates."""
 
@@ -64,7 +88,7 @@ class ContentFilterSet(django_filters.FilterSet):
         distinct=True,
     )
     country = CountryCodeFilter()
-    organisation = django_filters.NumberFilter(
+    organisation = IdFilter(
         label=_("Organisation"), field_name="organisation_id", widget=forms.HiddenInput
     )
     date_from = django_filters.DateFilter(
@@ -78,9 +102,8 @@ class ContentFilterSet(django_filters.FilterSet):
     date_field = "published_at"
 
     def __init__(self, data: object = None, *args: object, **kwargs: object) -> None:
-        if data is not None and data.get("country"):
-            data = data.copy()
-            data["country"] = str(data["country"]).upper()
+        if data is not None:
+            data = _clean_parameters(data)
         super().__init__(data, *args, **kwargs)
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -80,7 +80,7 @@ def _list_page(
     country_field = filterset.form.fields["country"]
     country_field.widget.choices = [
         ("", country_field.empty_label),
-        *selectors.country_choices_in_use(queryset.model, also=data.get("country", "")),
+        *selectors.country_choices_in_use(queryset.model, also=filterset.data.get("country", "")),
     ]
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filter": filterset, "page": page, "kind": kind, **extra}

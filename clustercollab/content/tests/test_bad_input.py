@@ -212,3 +212,28 @@ def test_dates_far_outside_the_calendar_are_refused(editor_client):
     assert response.status_code == 200
     assert response.context["form"].errors["starts_at"] == ["Give a date between 1900 and 2200."]
     assert not Event.objects.exists()
+
+
+def test_odd_parameters_get_a_page_or_a_404_never_an_error(client):
+    from clustercollab.organisations.tests.factories import make_user
+
+    client.force_login(make_user(staff=True))
+    for url in [
+        "/news/?organisation=99999999999999999999999",
+        "/news/?organisation=-1",
+        "/news/?organisation=1e400",
+        "/api/v1/news/?organisation=99999999999999999999999",
+        "/news/99999999999999999999999/x/",
+        "/api/v1/news/99999999999999999999999/",
+        "/events/99999999999999999999999/edit/",
+        "/moderation/content/news/99999999999999999999999/",
+        "/news/?page=99999999999999999999999",
+        "/news/?q=%00",
+        "/news/?country=%00",
+        "/news/?ecosystem=%00",
+        "/calls/?programme=%00&type=%00",
+        "/events/calendar/2026/5/?q=%00",
+        "/api/v1/events/?country=%00",
+    ]:
+        response = client.get(url)
+        assert response.status_code in (200, 404), (url, response.status_code)
