@@ -14,6 +14,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from clustercollab.content import selectors, services
 from clustercollab.content.filters import (
@@ -180,11 +181,32 @@ def _raise_for(error: Exception) -> None:
     raise error
 
 
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class ContentInputSerializer(serializers.ModelSerializer):
     """Writable fields shared by news and events; M2M by slug (ecosystems) and code (countries)."""
 
+    def to_internal_value(self, data: object) -> dict:
+        # PostgreSQL refuses NUL characters, also in the lookups of related fields.
+        if _has_nul(data):
+            raise serializers.ValidationError(
+                {api_settings.NON_FIELD_ERRORS_KEY: ["Text may not contain NUL characters."]}
+            )
+        return super().to_internal_value(data)
+
     organisation = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.all(), required=False, allow_null=True
+        queryset=Organisation.objects.all(),
+        required=False,
+        allow_null=True,
+        pk_field=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
     )
     ecosystems = serializers.SlugRelatedField(
         many=True, slug_field="slug", queryset=IndustrialEcosystem.objects.all(), required=False

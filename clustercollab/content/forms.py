@@ -255,7 +255,7 @@ class FundingCallForm(ContentForm):
         return (self.cleaned_data.get("topic_identifier") or "").strip() or None
 
 
-ORGANISATION_REFERENCE = re.compile(r"(?:/organisations/)?(\d+)(?:/[\w-]*)?/?$")
+ORGANISATION_REFERENCE = re.compile(r"(?:/organisations/)?(\d{1,18})(?:/[\w-]*)?/?$")
 
 
 class OrganisationsField(forms.CharField):

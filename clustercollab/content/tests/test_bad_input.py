@@ -237,3 +237,38 @@ def test_odd_parameters_get_a_page_or_a_404_never_an_error(client):
     ]:
         response = client.get(url)
         assert response.status_code in (200, 404), (url, response.status_code)
+
+
+def test_odd_ids_and_nul_characters_in_posts_are_refused_cleanly(client):
+    import json
+
+    cast = make_cast()
+    client.force_login(cast.editor)
+    org = cast.organisation.pk
+    for body in [
+        {"organisation": 99999999999999999999999, "title": "x"},
+        {"organisation": org, "title": "x", "countries": ["\x00"]},
+        {"organisation": org, "title": "x\x00"},
+        {"organisation": org, "title": "x", "ecosystems": ["\x00"]},
+    ]:
+        response = client.post(
+            "/api/v1/news/", data=json.dumps(body), content_type="application/json"
+        )
+        assert response.status_code in (400, 403), body
+    response = client.post(
+        "/news/new/",
+        {"posting_organisation": "99999999999999999999999", "title": "x", "language": "en"},
+    )
+    assert response.status_code == 200
+    response = client.post(
+        "/stories/new/",
+        {
+            "posting_organisation": org,
+            "title": "x",
+            "language": "en",
+            "organisations_involved": "99999999999999999999999",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["organisations_involved"]
+    assert not News.objects.exists()
