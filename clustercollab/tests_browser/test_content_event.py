@@ -1,6 +1,7 @@
 """An editor posts an event; it stays hidden until staff publish it; then it is in the list,
 the month calendar, the campaign's landing page and the iCal feed with the right UTC times."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -92,6 +93,12 @@ def test_an_editors_event_is_public_only_after_staff_publish_it(
 
     # Now it is in the list, the month calendar and the campaign page, in Helsinki time.
     visitor.goto("/events/")
+    expect(visitor.get_by_role("link", name=TITLE)).to_be_visible()
+    # The filters update the results in place (htmx) and the address follows them.
+    visitor.locator("#id_type").select_option("webinar")
+    expect(visitor.get_by_role("link", name=TITLE)).to_have_count(0)
+    expect(visitor).to_have_url(re.compile(r"type=webinar"))
+    visitor.locator("#id_type").select_option("matchmaking")
     expect(visitor.get_by_role("link", name=TITLE)).to_be_visible()
     visitor.goto(calendar_url)
     expect(visitor.locator("table.calendar").get_by_role("link", name=TITLE)).to_be_visible()
