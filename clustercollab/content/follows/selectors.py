@@ -1,10 +1,12 @@
 """Reads on follows: a member's follows, and what is new for their digest."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clustercollab.content.follows.searches import search_results
@@ -134,3 +136,11 @@ def digest_sections(*, user: Any, since: datetime, until: datetime) -> list[Dige
             )
         )
     return sections
+
+
+def digest_preview(*, user: Any, subscription: Any = None) -> list[DigestSection]:
+    """What the member's next digest would hold if it were sent now."""
+    now = timezone.now()
+    last = getattr(subscription, "last_sent_at", None)
+    since = last or now - timedelta(days=settings.DIGEST_INTERVAL_DAYS)
+    return digest_sections(user=user, since=since, until=now)

@@ -36,6 +36,10 @@ def my_follows(request: HttpRequest) -> HttpResponse:
         (label, [follow for follow in follows if follow.kind == kind])
         for kind, label in FollowKind.choices
     ]
+    digest_active = subscription is None or subscription.is_active
+    preview = []
+    if follows and digest_active:
+        preview = selectors.digest_preview(user=request.user, subscription=subscription)
     return render(
         request,
         "content/follows/my_follows.html",
@@ -43,6 +47,9 @@ def my_follows(request: HttpRequest) -> HttpResponse:
             "groups": [(label, items) for label, items in groups if items],
             "has_follows": bool(follows),
             "subscription": subscription,
+            "digest_active": digest_active,
+            "preview": preview,
+            "preview_count": sum(section.total for section in preview),
             "form": FollowForm(),
         },
     )

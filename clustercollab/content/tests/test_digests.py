@@ -247,3 +247,17 @@ def test_an_organisation_follow_brings_its_content(content):
     assert digest_send(user_id=grace.pk) is True
     assert "News of the followed cluster" in mail.outbox[0].body
     assert "Finnish AI cluster news" not in mail.outbox[0].body
+
+
+def test_my_follows_previews_the_next_digest(client, content):
+    member = make_user()
+    client.force_login(member)
+    assert "Your next digest" not in client.get(reverse("content:follows")).content.decode()
+    follow_create(user=member, country=country("SE"))
+    page = client.get(reverse("content:follows")).content.decode()
+    assert "Nothing new about what you follow since your last digest." in page
+    follow_create(user=member, ecosystem=ecosystem("digital"))
+    page = client.get(reverse("content:follows")).content.decode()
+    assert "Your next digest: 2 new items so far" in page
+    assert "Finnish AI cluster news" in page and "Helsinki AI day" in page
+    assert "Unmoderated" not in page
