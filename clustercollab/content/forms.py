@@ -181,6 +181,7 @@ class EventForm(ContentForm):
             "latitude",
             "longitude",
             "registration_url",
+            "organiser",
             "campaign",
             *COMMON_FIELDS[2:],
         ]
@@ -193,7 +194,16 @@ class EventForm(ContentForm):
         }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
+        organisations = kwargs.get("organisations")
         super().__init__(*args, **kwargs)
+        # The organiser, when not the posting organisation: one of the member's organisations
+        # (and the one already set).
+        organiser = self.fields["organiser"]
+        organiser.queryset = Organisation.objects.filter(
+            Q(pk__in=(organisations if organisations is not None else Organisation.objects.none()))
+            | Q(pk=self.instance.organiser_id or 0)
+        ).order_by("name")
+        organiser.empty_label = _("The posting organisation")
         if "campaign" in self.fields:
             # Current campaigns, and the one the event already belongs to.
             self.fields["campaign"].queryset = Campaign.objects.filter(

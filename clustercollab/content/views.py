@@ -271,7 +271,12 @@ def item_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     model = selectors.CONTENT_KINDS[kind]
     item = selectors.item_for_editor(model=model, pk=pk, user=request.user)
     form_class = FORMS_BY_KIND[kind]
-    form = form_class(request.POST or None, request.FILES or None, instance=item)
+    form = form_class(
+        request.POST or None,
+        request.FILES or None,
+        instance=item,
+        organisations=selectors.posting_organisations(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         item = form.save(commit=False)
         try:

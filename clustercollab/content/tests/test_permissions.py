@@ -148,3 +148,32 @@ def test_only_staff_reach_the_moderation_pages(client, cast):
     assert news.status == ModerationStatus.SUBMITTED
     client.force_login(cast.staff)
     assert client.get(review).status_code == 200
+
+
+def test_the_organiser_is_one_of_the_members_organisations(client, cast):
+    from clustercollab.content.models import Event
+    from clustercollab.organisations.models import Membership, Role
+    from clustercollab.organisations.tests.factories import make_organisation
+
+    partner = make_organisation(status=ModerationStatus.PUBLISHED)
+    Membership.objects.create(user=cast.editor, organisation=partner, role=Role.EDITOR)
+    client.force_login(cast.editor)
+    data = {
+        "posting_organisation": cast.organisation.pk,
+        "title": "Joint workshop",
+        "event_type": "workshop",
+        "mode": "online",
+        "starts_at": "2026-06-10T09:00",
+        "ends_at": "2026-06-10T12:00",
+        "timezone": "Europe/Helsinki",
+        "language": "en",
+    }
+    response = client.post(
+        reverse("content:event_create"), {**data, "organiser": cast.other_organisation.pk}
+    )
+    assert response.status_code == 200
+    assert "organiser" in response.context["form"].errors
+    assert not Event.objects.exists()
+    response = client.post(reverse("content:event_create"), {**data, "organiser": partner.pk})
+    assert response.status_code == 302
+    assert Event.objects.get().organiser == partner
