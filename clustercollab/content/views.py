@@ -334,9 +334,8 @@ def my_content(request: HttpRequest) -> HttpResponse:
 
 
 def policy_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "content/policy_list.html", {"factsheets": selectors.factsheets_public()}
-    )
+    page = Paginator(selectors.factsheets_public(), 60).get_page(request.GET.get("page"))
+    return render(request, "content/policy_list.html", {"page": page})
 
 
 def policy_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -382,6 +381,7 @@ def _campaign_context(request: HttpRequest, campaign: Campaign) -> dict:
     return {
         "campaign": campaign,
         "events": events,
+        "page": Paginator(events, PAGE_SIZE).get_page(request.GET.get("page")),
         "weeks": selectors.month_calendar(year=shown.year, month=shown.month, events=events),
         "month_start": shown,
         "months": months if len(months) > 1 else [],

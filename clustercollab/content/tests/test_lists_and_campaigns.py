@@ -198,3 +198,21 @@ def test_the_country_filter_offers_the_countries_in_use_and_keeps_the_chosen_one
     response = client.get("/news/?country=de")
     assert 'value="DE" selected' in response.content.decode()
     assert list(response.context["page"]) == []
+
+
+def test_a_campaign_lists_its_events_page_by_page(client):
+    cast = make_cast()
+    today = timezone.now().date()
+    campaign = make_campaign(starts_on=today, ends_on=today + timedelta(days=20))
+    for number in range(23):
+        post_event(
+            actor=cast.staff,
+            organisation=cast.organisation,
+            campaign=campaign,
+            title=f"Week event {number}",
+        )
+    response = client.get(campaign.get_absolute_url())
+    assert len(response.context["page"]) == 20
+    assert "23 events" in response.content.decode()
+    second = client.get(campaign.get_absolute_url() + "?page=2")
+    assert len(second.context["page"]) == 3
