@@ -26,6 +26,7 @@ from clustercollab.content.models import (
 )
 from clustercollab.content.services import MODERATION_ACTIONS
 from clustercollab.core.models import Country
+from clustercollab.core.moderation import ModerationStatus
 from clustercollab.organisations.forms import CountriesChoiceField
 from clustercollab.organisations.models import Organisation
 
@@ -315,6 +316,7 @@ class SuccessStoryForm(ContentForm):
             "outcome",
             "quote",
             "quote_author",
+            "event",
             "origin",
             "origin_url",
             "image",
@@ -329,7 +331,18 @@ class SuccessStoryForm(ContentForm):
         }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
+        organisations = kwargs.get("organisations")
         super().__init__(*args, **kwargs)
+        # A published event of the member's organisations (or the one already linked).
+        self.fields["event"].queryset = Event.objects.filter(
+            Q(
+                status=ModerationStatus.PUBLISHED,
+                organisation__in=(
+                    organisations if organisations is not None else Organisation.objects.none()
+                ),
+            )
+            | Q(pk=self.instance.event_id or 0)
+        ).order_by("-starts_at")
         if self.instance.pk and not self.is_bound:
             self.initial["organisations_involved"] = "\n".join(
                 str(pk) for pk in self.instance.organisations_involved.values_list("pk", flat=True)

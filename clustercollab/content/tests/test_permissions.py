@@ -177,3 +177,17 @@ def test_the_organiser_is_one_of_the_members_organisations(client, cast):
     response = client.post(reverse("content:event_create"), {**data, "organiser": partner.pk})
     assert response.status_code == 302
     assert Event.objects.get().organiser == partner
+
+
+def test_a_story_links_to_a_published_event_of_the_members_organisation(client, cast):
+    from clustercollab.content.models import SuccessStory
+
+    own = post_event(actor=cast.staff, organisation=cast.organisation, title="Own event")
+    foreign = post_event(actor=cast.staff, organisation=cast.other_organisation, title="Foreign")
+    client.force_login(cast.editor)
+    data = {"posting_organisation": cast.organisation.pk, "title": "It worked", "language": "en"}
+    response = client.post(reverse("content:story_create"), {**data, "event": foreign.pk})
+    assert "event" in response.context["form"].errors
+    response = client.post(reverse("content:story_create"), {**data, "event": own.pk})
+    assert response.status_code == 302
+    assert SuccessStory.objects.get().event == own
