@@ -116,6 +116,7 @@ class FundingCallOutputSerializer(ContentOutputSerializer):
             "topic_identifier",
             "type_of_action",
             "opens_at",
+            "opening_date_pending",
             "deadline_model",
             "deadline_at",
             "second_deadline_at",
