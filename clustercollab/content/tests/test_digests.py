@@ -261,3 +261,16 @@ def test_my_follows_previews_the_next_digest(client, content):
     assert "Your next digest: 2 new items so far" in page
     assert "Finnish AI cluster news" in page and "Helsinki AI day" in page
     assert "Unmoderated" not in page
+
+
+def test_a_saved_call_search_by_status_works_in_the_digest(content):
+    make_call(
+        title="Forthcoming call",
+        opening_date_pending=True,
+        deadline_at=datetime(2027, 9, 23, 15, 0, tzinfo=UTC),
+    )
+    henry = make_user("henry@example.org")
+    follow_create(user=henry, search_list="calls", search_query="status=forthcoming")
+    assert digest_send(user_id=henry.pk) is True
+    assert "Forthcoming call" in mail.outbox[0].body
+    assert "Defence call" not in mail.outbox[0].body  # open, not forthcoming
