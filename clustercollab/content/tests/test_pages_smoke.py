@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from clustercollab.content.tests.factories import (
     make_campaign,
@@ -70,6 +71,14 @@ def test_every_page_renders(client):
         assert client.get(url).status_code == 200, url
 
 
+@pytest.fixture
+def _restore_language(settings):
+    """The locale middleware leaves the last request's language active in this thread."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.mark.usefixtures("_restore_language")
 @pytest.mark.parametrize("language", ["de", "fi", "fr"])
 def test_pages_render_translated(client, language, settings):
     cast = make_cast()
