@@ -2,7 +2,7 @@
 
 import calendar
 import heapq
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -135,7 +135,6 @@ class QueueRow:
     review_due_at: datetime | None
     review_url: str
     label: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def moderation_queue_rows() -> list[QueueRow]:
