@@ -88,13 +88,14 @@ class ContentForm(forms.ModelForm):
         for name in self.ZONED_FIELDS:
             self.fields[name].widget = _local_datetime_widget()
             self.fields[name].input_formats = [LOCAL_INPUT_FORMAT, "%Y-%m-%d %H:%M"]
-            if not self.is_bound and getattr(self.instance, name, None):
-                zone = self.instance.zone
+            if getattr(self.instance, name, None):
+                # The stored instant as the wall-clock time in the item's zone, labelled with the
+                # zone the form parses input in: it shows as typed and compares equal to input
+                # that did not change.
                 self.initial[name] = (
                     getattr(self.instance, name)
-                    .astimezone(zone)
-                    .replace(tzinfo=None)
-                    .strftime(LOCAL_INPUT_FORMAT)
+                    .astimezone(self.instance.zone)
+                    .replace(tzinfo=timezone.get_current_timezone())
                 )
         if "timezone" in self.fields:
             self.fields["timezone"].widget.attrs.update(

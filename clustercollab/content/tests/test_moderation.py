@@ -161,3 +161,22 @@ def test_unknown_moderation_action_is_refused():
     news = post_news(actor=cast.editor, organisation=cast.organisation, submit=True)
     with pytest.raises(ValidationError):
         services.content_moderate(item=news, actor=cast.staff, transition="submit")
+
+
+def test_saving_a_published_event_unchanged_keeps_it_public(client):
+    cast = make_cast()
+    event = post_event(actor=cast.editor, organisation=cast.organisation, submit=True)
+    services.content_moderate(item=event, actor=cast.staff, transition="publish")
+    client.force_login(cast.editor)
+    url = reverse("content:event_edit", args=[event.pk])
+    form = client.get(url).context["form"]
+    data = {
+        name: form[name].value() for name in form.fields if form[name].value() not in (None, "")
+    }
+    data["starts_at"] = form["starts_at"].value().strftime("%Y-%m-%dT%H:%M")
+    data["ends_at"] = form["ends_at"].value().strftime("%Y-%m-%dT%H:%M")
+    response = client.post(url, data)
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.status == ModerationStatus.PUBLISHED
+    assert not AuditLogEntry.objects.filter(action="content.event.edited").exists()
