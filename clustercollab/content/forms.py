@@ -295,6 +295,13 @@ class OrganisationsField(forms.CharField):
             )
         return [found[pk] for pk in dict.fromkeys(pks)]
 
+    def has_changed(self, initial: object, data: object) -> bool:
+        try:
+            new = {organisation.pk for organisation in self.to_python(data)}
+        except ValidationError:
+            return True
+        return new != {int(pk) for pk in re.findall(r"\d+", str(initial or ""))}
+
 
 class SuccessStoryForm(ContentForm):
     IMAGE_FIELDS = ("image",)
@@ -344,7 +351,7 @@ class SuccessStoryForm(ContentForm):
             )
             | Q(pk=self.instance.event_id or 0)
         ).order_by("-starts_at")
-        if self.instance.pk and not self.is_bound:
+        if self.instance.pk:
             self.initial["organisations_involved"] = "\n".join(
                 str(pk) for pk in self.instance.organisations_involved.values_list("pk", flat=True)
             )

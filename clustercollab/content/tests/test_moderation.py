@@ -180,3 +180,22 @@ def test_saving_a_published_event_unchanged_keeps_it_public(client):
     event.refresh_from_db()
     assert event.status == ModerationStatus.PUBLISHED
     assert not AuditLogEntry.objects.filter(action="content.event.edited").exists()
+
+
+def test_saving_a_published_story_unchanged_keeps_it_public(client):
+    from clustercollab.content.models import SuccessStory
+    from clustercollab.content.tests.factories import post_story
+
+    cast = make_cast()
+    story = post_story(actor=cast.editor, organisation=cast.organisation, submit=True)
+    story.organisations_involved.set([cast.organisation, cast.other_organisation])
+    services.content_moderate(item=story, actor=cast.staff, transition="publish")
+    client.force_login(cast.editor)
+    url = reverse("content:story_edit", args=[story.pk])
+    form = client.get(url).context["form"]
+    data = {
+        name: form[name].value() for name in form.fields if form[name].value() not in (None, "")
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert SuccessStory.objects.get().status == ModerationStatus.PUBLISHED
