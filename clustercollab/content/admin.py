@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,7 @@ def archive(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QueryS
 
 
 class ContentAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "organisation", "status", "submitted_at", "published_at"]
     list_filter = ["status", "language", "ecosystems"]
     search_fields = ["title", "summary"]

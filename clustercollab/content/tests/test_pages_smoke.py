@@ -102,3 +102,30 @@ def test_pages_render_translated(client, language, settings):
         assert client.get(url).status_code == 200, url
     client.force_login(cast.staff)
     assert client.get(f"/moderation/content/news/{news.pk}/").status_code == 200
+
+
+def test_admin_pages_of_every_content_model_render(client):
+    cast = make_cast()
+    cast.staff.is_superuser = True
+    cast.staff.save()
+    campaign = make_campaign()
+    event = post_event(actor=cast.staff, organisation=cast.organisation, campaign=campaign)
+    client.force_login(cast.staff)
+    for model in ["news", "event", "fundingcall", "successstory", "policyfactsheet", "campaign"]:
+        assert client.get(f"/admin/content/{model}/").status_code == 200, model
+        assert client.get(f"/admin/content/{model}/add/").status_code == 200, model
+    assert client.get(f"/admin/content/event/{event.pk}/change/").status_code == 200
+    response = client.post(
+        "/admin/content/news/add/",
+        {
+            "title": "Staff news from the admin",
+            "slug": "staff-news",
+            "language": "en",
+            "body": "<p>Hi</p><script>x()</script>",
+        },
+    )
+    assert response.status_code == 302
+    from clustercollab.content.models import News
+
+    news = News.objects.get(title="Staff news from the admin")
+    assert news.status == "published" and news.body == "<p>Hi</p>"
