@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import path
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
@@ -199,7 +200,7 @@ class ContentInputSerializer(serializers.ModelSerializer):
         # PostgreSQL refuses NUL characters, also in the lookups of related fields.
         if _has_nul(data):
             raise serializers.ValidationError(
-                {api_settings.NON_FIELD_ERRORS_KEY: ["Text may not contain NUL characters."]}
+                {api_settings.NON_FIELD_ERRORS_KEY: [_("Text may not contain NUL characters.")]}
             )
         return super().to_internal_value(data)
 
@@ -257,7 +258,9 @@ class EventInputSerializer(ContentInputSerializer):
         starts = attrs.get("starts_at", getattr(self.instance, "starts_at", None))
         ends = attrs.get("ends_at", getattr(self.instance, "ends_at", None))
         if starts and ends and ends < starts:
-            raise serializers.ValidationError({"ends_at": "The event cannot end before it starts."})
+            raise serializers.ValidationError(
+                {"ends_at": _("The event cannot end before it starts.")}
+            )
         return attrs
 
 
