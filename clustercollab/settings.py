@@ -356,3 +356,14 @@ MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 # How long the directory keeps a query's total and facet counts (0: never cached). Any change
 # to a profile forgets them at once.
 DIRECTORY_COUNTS_CACHE_SECONDS = env_int("DIRECTORY_COUNTS_CACHE_SECONDS", 300)
+
+# --- content (news, events, funding calls, stories, campaigns) ---
+CONTENT_IMAGE_MAX_BYTES = env_int("CONTENT_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
+CONTENT_IMAGE_MAX_PIXELS = 1600
+# Open calls whose next deadline is at most this many days away are "closing soon".
+CALLS_CLOSING_SOON_DAYS = env_int("CALLS_CLOSING_SOON_DAYS", 30)
+
+# --- content: feeds, sitemap, follows and weekly digests ---
+INSTALLED_APPS += ["django.contrib.sitemaps"]
+# A member gets at most one digest in this many days (manage.py send_digests runs weekly).
+DIGEST_INTERVAL_DAYS = env_int("DIGEST_INTERVAL_DAYS", 7)
