@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.utils import translation
 
 
 @pytest.fixture(scope="session")
@@ -7,6 +9,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real taxonomies (countries, NUTS, ecosystems, NACE) once into the test database."""
     with django_db_blocker.unblock():
         call_command("load_taxonomies", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in English: a request in another language leaves it active."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

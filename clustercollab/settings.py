@@ -346,6 +346,11 @@ SPECTACULAR_SETTINGS = {
     # validatorUrl None: Swagger UI would otherwise send the schema to an outside validator.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # One name for choice sets several models share.
+    "ENUM_NAME_OVERRIDES": {
+        "LanguageEnum": "clustercollab.settings.PROFILE_LANGUAGES",
+        "SupplyUnitEnum": "clustercollab.response.models.Unit",
+    },
 }
 
 # --- Directory map (organisations) ---

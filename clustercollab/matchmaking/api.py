@@ -2,6 +2,8 @@
 
 from django.core.paginator import Paginator
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -30,6 +32,7 @@ class EventListApi(APIView):
         booking_closes_at = serializers.DateTimeField()
         scheduling_mode = serializers.CharField()
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         page = Paginator(selectors.events_for_user(request.user), PAGE_SIZE).get_page(
             request.query_params.get("page")
@@ -50,6 +53,7 @@ class MyAgendaApi(APIView):
     renderer_classes = [JSONRenderer]
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, pk: int) -> Response:
         event = selectors.event_for_viewer(pk=pk, user=request.user)
         participant = selectors.participant_of_user(user=request.user, event=event)

@@ -128,8 +128,9 @@ def test_members_create_and_update_news_through_the_api(client, cast):
 def test_the_api_refuses_posting_for_another_organisation_and_for_visitors(client, cast):
     payload = json.dumps({"organisation": cast.organisation.pk, "title": "x"})
     assert (
+        # A visitor is not authenticated: 401, asking for a token.
         client.post("/api/v1/news/", data=payload, content_type="application/json").status_code
-        == 403
+        == 401
     )
     client.force_login(cast.outsider)
     response = client.post("/api/v1/news/", data=payload, content_type="application/json")

@@ -46,7 +46,7 @@ def test_the_agenda_api_gives_utc_and_local_times(client, scheduled):
     client.force_login(make_user())
     assert client.get(f"/api/v1/matchmaking/events/{event.pk}/agenda/").status_code == 404
     client.logout()
-    assert client.get(f"/api/v1/matchmaking/events/{event.pk}/agenda/").status_code == 403
+    assert client.get(f"/api/v1/matchmaking/events/{event.pk}/agenda/").status_code == 401
 
 
 def test_the_event_api_lists_public_events_only(client, scheduled):

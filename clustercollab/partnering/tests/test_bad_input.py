@@ -85,7 +85,7 @@ def test_the_api_refuses_bad_input(client, member, overrides, field, message):
         "/api/v1/partner-posts/", json.dumps(data), content_type="application/json"
     )
     assert response.status_code == 400
-    assert message in json.dumps(response.json()[field])
+    assert message in json.dumps(response.json()["errors"][field])
     assert not PartnerPost.objects.exists()
 
 
