@@ -184,7 +184,46 @@ def moderation_queue_rows() -> list[QueueRow]:
             for organisation in profiles.select_related("country")
         ]
     )
+    streams.extend(_other_apps_queue_streams())
     return list(heapq.merge(*streams, key=lambda row: row.submitted_at))
+
+
+def _other_apps_queue_streams() -> list[list[QueueRow]]:
+    """Partner search posts and crisis-forum posts, reviewed on their own apps' pages."""
+    from django.urls import reverse
+
+    from clustercollab.partnering.models import PartnerPost
+    from clustercollab.partnering.selectors import posts_awaiting_moderation
+    from clustercollab.response.models import ForumPost
+    from clustercollab.response.selectors import forum_posts_awaiting_moderation
+
+    posts = [
+        QueueRow(
+            kind="partner_post",
+            item=post,
+            submitted_at=post.submitted_at,
+            is_overdue=post.is_overdue,
+            review_due_at=post.review_due_at,
+            review_url=reverse("partnering:moderation_review", kwargs={"pk": post.pk}),
+            label=str(PartnerPost._meta.verbose_name),
+        )
+        for post in posts_awaiting_moderation()
+        if post.submitted_at is not None
+    ]
+    forum = [
+        QueueRow(
+            kind="forum_post",
+            item=post,
+            submitted_at=post.submitted_at,
+            is_overdue=post.is_overdue,
+            review_due_at=post.review_due_at,
+            review_url=post.get_absolute_url(),
+            label=str(ForumPost._meta.verbose_name),
+        )
+        for post in forum_posts_awaiting_moderation()
+        if post.submitted_at is not None
+    ]
+    return [posts, forum]
 
 
 def news_latest(limit: int = 5) -> list[News]:

@@ -199,3 +199,35 @@ def test_saving_a_published_story_unchanged_keeps_it_public(client):
     response = client.post(url, data)
     assert response.status_code == 302
     assert SuccessStory.objects.get().status == ModerationStatus.PUBLISHED
+
+
+def test_the_queue_also_holds_partner_search_posts_and_crisis_forum_posts(client):
+    from clustercollab.partnering.models import PartnerPost
+    from clustercollab.partnering.tests.factories import make_post
+    from clustercollab.response import services as response_services
+    from clustercollab.response.tests.factories import make_portal
+
+    cast = make_cast()
+    partner_post = make_post(cast.organisation, status=ModerationStatus.SUBMITTED)
+    now = timezone.now()
+    PartnerPost.objects.filter(pk=partner_post.pk).update(submitted_at=now - timedelta(days=16))
+    forum_post = response_services.forum_post_create(
+        user=cast.editor,
+        portal=make_portal(staff=cast.staff),
+        organisation=cast.organisation,
+        category="need_help",
+        title="Who can sterilise FFP2 masks in Ostrobothnia?",
+        body="Our hospitals run short next week.",
+    )
+
+    rows = moderation_queue_rows()
+    assert [(row.kind, row.item.pk) for row in rows] == [
+        ("partner_post", partner_post.pk),
+        ("forum_post", forum_post.pk),
+    ]
+    assert [row.is_overdue for row in rows] == [True, False]
+    client.force_login(cast.staff)
+    html = client.get(reverse("content:moderation_queue")).content.decode()
+    assert reverse("partnering:moderation_review", kwargs={"pk": partner_post.pk}) in html
+    assert forum_post.get_absolute_url() in html
+    assert html.index(partner_post.title) < html.index("Who can sterilise FFP2 masks")
