@@ -20,6 +20,7 @@ class ResponsePortalAdmin(admin.ModelAdmin):
     list_display = ["title", "status", "started_on"]
     list_filter = ["status"]
     prepopulated_fields = {"slug": ["title"]}
+    raw_id_fields = ["opened_by", "related_news", "related_events", "related_calls"]
     inlines = [SupplyCategoryInline]
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clustercollab.content.models import Event, FundingCall, News
 from clustercollab.core.models import Country, NutsRegion, TimeStampedModel
 from clustercollab.core.moderation import ModeratedModel, ModerationStatus
 from clustercollab.organisations.models import Organisation
@@ -38,6 +39,19 @@ class ResponsePortal(TimeStampedModel):
     )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Content staff tag as related to the crisis; the landing page shows the published ones.
+    related_news = models.ManyToManyField(
+        News, blank=True, related_name="response_portals", verbose_name=_("related news")
+    )
+    related_events = models.ManyToManyField(
+        Event, blank=True, related_name="response_portals", verbose_name=_("related events")
+    )
+    related_calls = models.ManyToManyField(
+        FundingCall,
+        blank=True,
+        related_name="response_portals",
+        verbose_name=_("related funding calls"),
     )
 
     class Meta:

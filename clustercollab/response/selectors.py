@@ -298,3 +298,12 @@ def urgent_unmatched_requests(*, today: date, within: timedelta) -> QuerySet[Sup
         .select_related("portal", "organisation", "category")
         .order_by("needed_by", F("quantity") - F("allocated_quantity"))
     )
+
+
+def related_content(portal: ResponsePortal) -> dict[str, list]:
+    """The published news, events and calls staff tagged as related to the portal."""
+    return {
+        "news": list(portal.related_news.published().order_by("-published_at")[:5]),
+        "events": list(portal.related_events.published().order_by("starts_at")[:5]),
+        "calls": list(portal.related_calls.published().order_by("-published_at")[:5]),
+    }

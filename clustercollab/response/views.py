@@ -94,6 +94,7 @@ def portal_detail(request: HttpRequest, slug: str) -> HttpResponse:
             :5
         ],
         "map_tile_url": getattr(settings, "MAP_TILE_URL", ""),
+        "related": selectors.related_content(portal),
     }
     return render(request, "response/portal_detail.html", context)
 

@@ -317,3 +317,19 @@ def test_only_validated_organisations_post_offers_and_requests(client, portal):
     assert "Only organisations with a validated, published profile" in response.content.decode()
     response = client.post(url, _listing_form(portal, draft, needed_by=""), follow=True)
     assert not SupplyListing.objects.exists()
+
+
+def test_the_landing_page_shows_related_published_content_only(client, portal):
+    from clustercollab.content.tests.factories import make_cast, post_news
+
+    cast = make_cast()
+    official = post_news(actor=cast.staff, organisation=None, title="Mask exports reopen")
+    pending = post_news(
+        actor=cast.editor, organisation=cast.organisation, submit=True, title="Not yet checked"
+    )
+    assert official.is_public and not pending.is_public
+    portal.related_news.add(official, pending)
+
+    landing = client.get(portal.get_absolute_url()).content.decode()
+    assert "Mask exports reopen" in landing and official.get_absolute_url() in landing
+    assert "Not yet checked" not in landing
