@@ -80,7 +80,11 @@ def organisation_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRe
         "organisation": organisation,
         "role": role,
         "projects": projects,
-        "jsonld": json.dumps(organisation_jsonld(organisation, request), ensure_ascii=False),
+        # Escaped for a <script> element: profile text such as "</script>" cannot end it.
+        "jsonld": json.dumps(organisation_jsonld(organisation, request), ensure_ascii=False)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026"),
     }
     if role is not None:
         context.update(
