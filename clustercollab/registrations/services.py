@@ -140,8 +140,8 @@ def setup_save(
         registered = 0 if created else _registered_count(event, mode)
         if capacity < registered:
             errors[field] = _(
-                "%(n)s people are already registered %(mode)s: the capacity cannot be lower."
-            ) % {"n": registered, "mode": AttendanceMode(mode).label.lower()}
+                "%(n)s people are already registered in this mode: the capacity cannot be lower."
+            ) % {"n": registered}
     if errors:
         raise ValidationError(errors)
     setup.on_site_capacity = on_site_capacity

@@ -108,7 +108,7 @@ def test_capacity_below_the_people_registered_is_refused(event_and_organiser):
             closes_at=setup.closes_at,
         )
     assert (
-        "2 people are already registered on site"
+        "2 people are already registered in this mode"
         in caught.value.message_dict["on_site_capacity"][0]
     )
     setup.refresh_from_db()
