@@ -4,7 +4,7 @@ from django import template
 from django.utils import timezone
 
 from clustercollab.registrations import selectors
-from clustercollab.registrations.models import AttendanceMode, RegistrationStatus
+from clustercollab.registrations.models import RegistrationStatus
 
 register = template.Library()
 
@@ -27,7 +27,7 @@ def registration_panel(context: dict, event: Any) -> dict:
         registration=registration,
         position=selectors.waiting_position(registration) if registration else None,
         join_link=selectors.join_link_for(event=event, user=user),
-        modes=[(mode, AttendanceMode(mode).label) for mode in setup.modes],
+        modes=[(f.mode, f.label, f.places_left == 0) for f in figures],
         registered=RegistrationStatus.REGISTERED,
         request=context["request"],
     )
