@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from clustercollab.content.models import Event
+from clustercollab.content.models import Event, EventMode
 from clustercollab.core.audit import audit_log
 from clustercollab.registrations import selectors, tasks
 from clustercollab.registrations.models import (
@@ -125,6 +125,10 @@ def setup_save(
         errors["on_site_capacity"] = _("A capacity cannot be negative.")
     elif on_site_capacity == 0 and online_capacity == 0:
         errors["on_site_capacity"] = _("Offer at least one place, on site or online.")
+    if event.mode == EventMode.ON_SITE and online_capacity:
+        errors["online_capacity"] = _("This event takes place on site only.")
+    if event.mode == EventMode.ONLINE and on_site_capacity:
+        errors["on_site_capacity"] = _("This event takes place online only.")
     if closes_at <= opens_at:
         errors["closes_at"] = _("Registration must close after it opens.")
     elif closes_at > event.ends_at:

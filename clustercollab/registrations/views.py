@@ -99,8 +99,11 @@ def setup(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.setup_save(event=event, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
+            problems = (
+                error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+            )
+            for field, messages_of_field in problems.items():
+                for problem in messages_of_field:
                     form.add_error(field if field in form.fields else None, problem)
         else:
             messages.success(request, _("Registration settings saved."))

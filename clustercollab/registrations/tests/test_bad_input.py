@@ -184,3 +184,22 @@ def test_cancelling_twice_is_refused(event_and_organiser):
     services.cancel(registration=registration, actor=person)
     with pytest.raises(ValidationError, match="already cancelled"):
         services.cancel(registration=registration, actor=person)
+
+
+@pytest.mark.parametrize(
+    ("event_mode", "field", "message"),
+    [("on_site", "online_capacity", "on site only"), ("online", "on_site_capacity", "online only")],
+)
+def test_places_in_a_mode_the_event_does_not_have_are_refused(event_mode, field, message):
+    event, organiser = make_event(mode=event_mode)
+    with pytest.raises(ValidationError) as caught:
+        services.setup_save(
+            event=event,
+            actor=organiser,
+            on_site_capacity=10,
+            online_capacity=10,
+            opens_at=timezone.now(),
+            closes_at=event.starts_at,
+        )
+    assert message in caught.value.message_dict[field][0]
+    assert not RegistrationSetup.objects.exists()
