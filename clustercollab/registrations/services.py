@@ -154,8 +154,14 @@ def setup_save(
     setup.closes_at = closes_at
     setup.join_link = join_link.strip()
     setup.full_clean()
-    setup.save()
-    setup.event = event
+    try:
+        with transaction.atomic():
+            setup.save()
+    except IntegrityError as error:  # two organisers opening registration at the same moment
+        raise ValidationError(
+            _("Registration was just set up by someone else: reload the page.")
+        ) from error
+    setup.event = event  # the caller's instance, not a second copy loaded by _promote
     for mode in AttendanceMode.values:
         _promote(setup, mode, now)
     audit_log(
