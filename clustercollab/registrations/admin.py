@@ -1,22 +1,31 @@
+"""Read-only views for staff: places and queues change only through the services, which keep
+capacity and the waiting-list order."""
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from clustercollab.registrations.models import Interest, Registration, RegistrationSetup
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(RegistrationSetup)
-class RegistrationSetupAdmin(admin.ModelAdmin):
+class RegistrationSetupAdmin(ReadOnlyAdmin):
     list_display = ["event", "on_site_capacity", "online_capacity", "opens_at", "closes_at"]
-    raw_id_fields = ["event"]
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ReadOnlyAdmin):
     list_display = ["event", "user", "mode", "status", "queued_at"]
     list_filter = ["status", "mode"]
-    raw_id_fields = ["event", "user"]
 
 
 @admin.register(Interest)
-class InterestAdmin(admin.ModelAdmin):
+class InterestAdmin(ReadOnlyAdmin):
     list_display = ["event", "user", "mode", "created_at"]
-    raw_id_fields = ["event", "user"]

@@ -292,3 +292,18 @@ def test_reminders_go_once_to_registered_people_with_the_link_only_online(
     assert set(bodies) == {on_site.email, online.email}
     assert JOIN_LINK in bodies[online.email] and JOIN_LINK not in bodies[on_site.email]
     assert "Reminder" in bodies[on_site.email]
+
+
+def test_staff_see_registrations_in_the_admin_but_change_them_only_through_the_pages(
+    admin_client,
+):
+    event, organiser = make_event()
+    open_registration(event, organiser)
+    (person,) = people(1)
+    registration = services.register(event=event, user=person, mode="online")
+    for model in ("registrationsetup", "registration", "interest"):
+        assert admin_client.get(f"/admin/registrations/{model}/").status_code == 200
+    assert admin_client.get("/admin/registrations/registration/add/").status_code == 403
+    url = f"/admin/registrations/registration/{registration.pk}/change/"
+    admin_client.post(url, {"status": "cancelled", "mode": "online"})
+    assert Registration.objects.get(pk=registration.pk).status == "registered"
