@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "clustercollab.matchmaking",
     "clustercollab.matching",
     "clustercollab.response",
+    "clustercollab.registrations",
     "clustercollab.api",
 ]
 
