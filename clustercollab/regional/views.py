@@ -145,9 +145,7 @@ def staff_supporters(request: HttpRequest) -> HttpResponse:
 @require_POST
 def staff_supporter_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     supporter = get_object_or_404(RegionalSupporter.objects.select_related("organisation"), pk=pk)
+    name = supporter.organisation.name
     services.supporter_revoke(supporter=supporter, actor=request.user)
-    messages.success(
-        request,
-        _("%(name)s is no longer a regional supporter.") % {"name": supporter.organisation.name},
-    )
+    messages.success(request, _("%(name)s is no longer a regional supporter.") % {"name": name})
     return redirect("regional:staff_supporters")
