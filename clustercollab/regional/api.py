@@ -91,6 +91,9 @@ class SupporterViewSet(viewsets.ReadOnlyModelViewSet):
 
     pagination_class = PerCallerPagination
     serializer_class = SupporterSerializer
+    # A supporter is addressed by its organisation's id (its primary key).
+    lookup_field = "organisation_id"
+    lookup_url_kwarg = "id"
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self) -> QuerySet[RegionalSupporter]:
