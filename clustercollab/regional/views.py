@@ -35,7 +35,8 @@ def area(request: HttpRequest, pk: int) -> HttpResponse:
         "regional/area.html",
         {
             "supporter": supporter,
-            "form": form,
+            # The shape of a FilterSet, for the shared filter form.
+            "filters": {"form": form, "errors": form.errors},
             "page": page,
             "rows": selectors.registration_rows(page),
             "query": request.GET.urlencode(),

@@ -15,6 +15,12 @@ from clustercollab.regional.services import support_message_send
 pytestmark = pytest.mark.django_db
 
 
+def _send(area, recipient, actor):
+    return support_message_send(
+        supporter=area.supporter, recipient=recipient, actor=actor, kind="reminder", body="Hello"
+    )
+
+
 def _url(area, organisation):
     return f"/regional/{area.supporter.pk}/organisations/{organisation.pk}/"
 
@@ -77,13 +83,7 @@ def test_an_empty_message_or_unknown_kind_is_refused(client, area, data, error):
 
 def test_the_supporter_may_write_to_published_and_registering_clusters(area):
     for recipient in [area.draft, area.submitted, area.changes_requested, area.published]:
-        support_message_send(
-            supporter=area.supporter,
-            recipient=recipient,
-            actor=area.office_admin,
-            kind="reminder",
-            body="Hello",
-        )
+        _send(area, recipient, area.office_admin)
     assert SupportMessage.objects.count() == 4
 
 
@@ -108,27 +108,9 @@ def test_messages_to_one_cluster_are_limited_per_week(client, area, settings):
 def test_messages_per_person_are_limited_per_day(area, settings):
     settings.REGIONAL_MESSAGES_PER_DAY = 2
     for recipient in [area.draft, area.submitted]:
-        support_message_send(
-            supporter=area.supporter,
-            recipient=recipient,
-            actor=area.office_editor,
-            kind="reminder",
-            body="Hello",
-        )
+        _send(area, recipient, area.office_editor)
     with pytest.raises(ValidationError, match="at most 2 messages a day"):
-        support_message_send(
-            supporter=area.supporter,
-            recipient=area.published,
-            actor=area.office_editor,
-            kind="reminder",
-            body="Hello",
-        )
+        _send(area, area.published, area.office_editor)
     # The daily limit is per person: a colleague can still write.
-    support_message_send(
-        supporter=area.supporter,
-        recipient=area.published,
-        actor=area.office_admin,
-        kind="reminder",
-        body="Hello",
-    )
+    _send(area, area.published, area.office_admin)
     assert SupportMessage.objects.count() == 3
