@@ -66,7 +66,7 @@ class AreaOrganisationSerializer(serializers.ModelSerializer):
     def _row(self, organisation: Organisation) -> selectors.RegistrationRow:
         rows = self.context.setdefault("rows", {})
         if organisation.pk not in rows:
-            rows[organisation.pk] = selectors.registration_rows([organisation])[0]
+            rows[organisation.pk] = selectors.registration_row(organisation)
         return rows[organisation.pk]
 
     def get_step(self, organisation: Organisation) -> str | None:

@@ -193,16 +193,17 @@ class RegistrationRow:
     completeness: Completeness
 
 
+def registration_row(organisation: Organisation) -> RegistrationRow:
+    """The step an organisation is at, as its own members see it, and how complete it is."""
+    return RegistrationRow(
+        organisation=organisation,
+        step=profile_next_step(organisation),
+        completeness=completeness(organisation),
+    )
+
+
 def registration_rows(organisations: Iterable[Organisation]) -> list[RegistrationRow]:
-    """The step each organisation is at, as its own members see it, and how complete it is."""
-    return [
-        RegistrationRow(
-            organisation=organisation,
-            step=profile_next_step(organisation),
-            completeness=completeness(organisation),
-        )
-        for organisation in organisations
-    ]
+    return [registration_row(organisation) for organisation in organisations]
 
 
 def with_profile_fields(organisations: QuerySet[Organisation]) -> QuerySet[Organisation]:
@@ -234,9 +235,8 @@ def area_csv_lines(organisations: QuerySet[Organisation], *, site_url: str = "")
         ]
     )
     yield buffer.getvalue()
-    rows = with_profile_fields(organisations).iterator(chunk_size=CSV_BATCH)
-    for row in registration_rows(rows):
-        organisation = row.organisation
+    for organisation in with_profile_fields(organisations).iterator(chunk_size=CSV_BATCH):
+        row = registration_row(organisation)
         buffer = io.StringIO()
         csv.writer(buffer).writerow(
             [

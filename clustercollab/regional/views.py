@@ -79,7 +79,7 @@ def area_organisation(request: HttpRequest, pk: int, organisation_pk: int) -> Ht
         else:
             messages.success(request, _("Message sent to %(name)s.") % {"name": organisation.name})
             return redirect("regional:organisation", pk=pk, organisation_pk=organisation.pk)
-    row = selectors.registration_rows([organisation])[0]
+    row = selectors.registration_row(organisation)
     sent = Paginator(selectors.messages_of_supporter_to(supporter, organisation), 20).get_page(
         request.GET.get("page")
     )

@@ -5,6 +5,8 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clustercollab.accounts.services import api_token_create
@@ -167,3 +169,18 @@ def test_a_member_of_several_supporters_chooses_one(client, area):
         "None of your organisations is a regional supporter"
         in client.get("/regional/").content.decode()
     )
+
+
+def test_a_page_of_the_list_costs_the_same_queries_however_many_rows(
+    client, area, django_assert_max_num_queries
+):
+    client.force_login(area.office_editor)
+    url = f"/regional/{area.supporter.pk}/?region=FI1DA"
+    region = NutsRegion.objects.get(code="FI1DA")
+    make_organisation(name="Test Savo Cluster first", nuts_region=region)
+    with CaptureQueriesContext(connection) as one_row:
+        assert client.get(url).content.decode().count('data-testid="area-row"') == 1
+    for number in range(24):
+        make_organisation(name=f"Test Savo Cluster {number:02d}", nuts_region=region)
+    with django_assert_max_num_queries(len(one_row.captured_queries)):
+        assert client.get(url).content.decode().count('data-testid="area-row"') == 25
