@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "clustercollab.matching",
     "clustercollab.response",
     "clustercollab.registrations",
+    "clustercollab.regional",
     "clustercollab.api",
 ]
 
@@ -301,6 +302,16 @@ PROFILE_LANGUAGES = [
 # Messages a user may send per hour in contact threads (counted in the database).
 PARTNERING_MESSAGES_PER_HOUR = env_int("PARTNERING_MESSAGES_PER_HOUR", 20)
 PARTNERING_RATE_LIMITS = not env_bool("DISABLE_RATE_LIMITS", False)
+
+# --- regional support view ---------------------------------------------------------------------
+# Support messages a person may send per day, and one supporter to one organisation per week.
+REGIONAL_MESSAGES_PER_DAY = env_int("REGIONAL_MESSAGES_PER_DAY", 30)
+REGIONAL_MESSAGES_PER_ORGANISATION_PER_WEEK = env_int(
+    "REGIONAL_MESSAGES_PER_ORGANISATION_PER_WEEK", 3
+)
+REGIONAL_RATE_LIMITS = not env_bool("DISABLE_RATE_LIMITS", False)
+# A draft (or a profile with changes requested) unchanged this long counts as stuck.
+REGIONAL_STUCK_DAYS = env_int("REGIONAL_STUCK_DAYS", 30)
 
 # --- REST API (issue 3): DRF, drf-spectacular, token authentication, throttling -------------
 INSTALLED_APPS += [

@@ -53,6 +53,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 20
     max_page_size = 100
     page_size_query_param = "page_size"
+    # The count cache is keyed by address and parameters only, so it serves anonymous callers
+    # alone (what a member sees may differ per member); a view can also turn it off.
+    cache_counts = True
 
     def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param, "")
@@ -91,7 +94,12 @@ class PageNumberPagination(pagination.PageNumberPagination):
     ) -> list:
         page_size = self.get_page_size(request)
         number = self._page_number(request)
-        paginator = CachedCountPaginator(queryset, page_size, cache_key=count_cache_key(request))
+        if self.cache_counts and not request.user.is_authenticated:
+            paginator = CachedCountPaginator(
+                queryset, page_size, cache_key=count_cache_key(request)
+            )
+        else:
+            paginator = Paginator(queryset, page_size)
         if number > paginator.num_pages:
             raise ValidationError(
                 {

@@ -14,6 +14,7 @@ urlpatterns = [
     path("v1/", include("clustercollab.matchmaking.api")),
     path("v1/", include("clustercollab.response.api")),
     path("v1/", include("clustercollab.registrations.api")),
+    path("v1/", include("clustercollab.regional.api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     # Last: whatever no endpoint above answers. Only addresses ending in a slash, so that a
