@@ -342,15 +342,17 @@ def profile_next_step(organisation: Organisation) -> NextStep | None:
         )
     if status == S.SUBMITTED:
         due = organisation.review_due_at
-        return NextStep(
-            "info",
-            _("Submitted for validation — not public yet."),
-            _(
+        if due is None:  # submitted outside the moderation flow (e.g. set in the admin)
+            todo = _(
+                "Platform staff check every new profile. You will get an e-mail. You can keep "
+                "editing meanwhile."
+            )
+        else:
+            todo = _(
                 "Platform staff check every new profile and decide by %(date)s. You will get an "
                 "e-mail. You can keep editing meanwhile."
-            )
-            % {"date": date_format(due)},
-        )
+            ) % {"date": date_format(due)}
+        return NextStep("info", _("Submitted for validation — not public yet."), todo)
     if status == S.CHANGES_REQUESTED:
         return NextStep(
             "warning",

@@ -179,3 +179,16 @@ def test_possible_duplicates_by_similar_name_or_same_website_domain():
     by_site = {d.organisation: d.reason for d in possible_duplicates(same_site)}
     assert by_site[existing] == "same website domain (bio-nk.example.org)"
     assert other_country not in [d.organisation for d in possible_duplicates(similar)]
+
+
+def test_a_profile_marked_submitted_without_a_date_still_shows_its_dashboard(client):
+    # Staff can set the status in the admin, which leaves no submission date to count from.
+    member = make_user()
+    organisation = make_organisation(admin=member, status=ModerationStatus.SUBMITTED)
+    Organisation.objects.filter(pk=organisation.pk).update(submitted_at=None)
+    client.force_login(member)
+    response = client.get(reverse("organisations:dashboard"))
+    assert response.status_code == 200
+    assert "Platform staff check every new profile. You will get an e-mail." in (
+        response.content.decode()
+    )
