@@ -131,7 +131,9 @@ def test_technology_request_interest_acceptance_and_conversation(
 def test_the_network_graph_draws_partners(page: Page, taxonomies):
     from clustercollab.partnering.models import Partnership, PartnershipMember
 
-    partnership = Partnership.objects.create(name="Test Timber Partnership", programme="escp_4x")
+    partnership = Partnership.objects.create(
+        name="Test Timber Partnership", programme="escp_4x", status="published"
+    )
     for name in ("Test Cluster North", "Test Cluster South"):
         organisation = make_organisation(status="published", name=name)
         PartnershipMember.objects.create(partnership=partnership, organisation=organisation)

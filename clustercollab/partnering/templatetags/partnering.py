@@ -17,6 +17,10 @@ ACTION_LABELS = {
     "partnering.interest.accepted": _("an expression of interest was accepted"),
     "partnering.interest.declined": _("an expression of interest was declined"),
     "partnering.comment.created": _("a comment was added"),
+    "partnering.partnership.invited": _("an organisation was invited"),
+    "partnering.partnership.invitation_accepted": _("an invitation was accepted"),
+    "partnering.partnership.invitation_declined": _("an invitation was declined"),
+    "partnering.partnership.member_removed": _("a member left or was removed"),
 }
 
 
@@ -51,5 +55,6 @@ def partnering_for_member(user: Any) -> dict[str, Any]:
         "posts": list(selectors.posts_of_user(user)[:10]),
         "interests": list(selectors.interests_for_user(user).order_by("-created_at")[:10]),
         "unread": list(selectors.unread_threads(user)[:10]),
+        "invitations": list(selectors.partnership_invitations_for(user)[:10]),
         "user": user,
     }
