@@ -189,11 +189,15 @@ def moderation_queue_rows() -> list[QueueRow]:
 
 
 def _other_apps_queue_streams() -> list[list[QueueRow]]:
-    """Partner search posts and crisis-forum posts, reviewed on their own apps' pages."""
+    """Partner search posts, strategic partnerships and crisis-forum posts, reviewed on their
+    own apps' pages."""
     from django.urls import reverse
 
-    from clustercollab.partnering.models import PartnerPost
-    from clustercollab.partnering.selectors import posts_awaiting_moderation
+    from clustercollab.partnering.models import PartnerPost, Partnership
+    from clustercollab.partnering.selectors import (
+        partnerships_awaiting_moderation,
+        posts_awaiting_moderation,
+    )
     from clustercollab.response.models import ForumPost
     from clustercollab.response.selectors import forum_posts_awaiting_moderation
 
@@ -223,7 +227,20 @@ def _other_apps_queue_streams() -> list[list[QueueRow]]:
         for post in forum_posts_awaiting_moderation()
         if post.submitted_at is not None
     ]
-    return [posts, forum]
+    partnerships = [
+        QueueRow(
+            kind="partnership",
+            item=partnership,
+            submitted_at=partnership.submitted_at,
+            is_overdue=partnership.is_overdue,
+            review_due_at=partnership.review_due_at,
+            review_url=reverse("partnering:partnership_moderate", kwargs={"pk": partnership.pk}),
+            label=str(Partnership._meta.verbose_name),
+        )
+        for partnership in partnerships_awaiting_moderation()
+        if partnership.submitted_at is not None
+    ]
+    return [posts, forum, partnerships]
 
 
 def news_latest(limit: int = 5) -> list[News]:

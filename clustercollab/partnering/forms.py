@@ -76,7 +76,7 @@ class FundingCallChoiceField(forms.CharField):
         return value
 
     def to_python(self, value: object) -> FundingCall | None:
-        text = super().to_python(value) or ""
+        text = (super().to_python(value) or "")[:500]
         if not text:
             return None
         call = find_funding_call(text)
@@ -121,7 +121,6 @@ class PartnerPostForm(forms.ModelForm):
     funding_call = FundingCallChoiceField(
         label=_("Funding call on this platform"),
         required=False,
-        max_length=500,
         help_text=_(
             "Its topic identifier (suggestions appear as you type), its page address or its "
             "number. Otherwise name the call in the fields below."

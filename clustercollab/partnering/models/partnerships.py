@@ -90,6 +90,11 @@ class Partnership(TimeStampedModel, ModeratedModel):
     def get_absolute_url(self) -> str:
         return reverse("partnering:partnership_detail", kwargs={"pk": self.pk})
 
+    @property
+    def title(self) -> str:
+        """The name as content items call it (the staff's shared moderation queue shows it)."""
+        return str(self)
+
 
 class PartnershipMember(models.Model):
     partnership = models.ForeignKey(

@@ -53,6 +53,7 @@ def _form(organisation, **overrides):
         ),
         ({"partnership_types": []}, "This field is required"),
         ({"post_type": "RD"}, "name the funding call"),
+        ({"post_type": "RD", "funding_call": "NOT-A-CALL-01"}, "No published funding call"),
     ],
 )
 def test_the_post_form_refuses_bad_input(client, member, overrides, message):
@@ -76,6 +77,8 @@ def test_the_post_form_refuses_bad_input(client, member, overrides, message):
             "deadline",
             "in the past",
         ),
+        ({"post_type": "RD"}, "funding_call_identifier", "name the funding call"),
+        ({"post_type": "RD", "funding_call": 987654}, "funding_call", "does not exist"),
     ],
 )
 def test_the_api_refuses_bad_input(client, member, overrides, field, message):

@@ -5,6 +5,7 @@ kept by the network's own admins."""
 import pytest
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from clustercollab.content.models import News
@@ -124,8 +125,10 @@ def test_from_proposal_to_a_public_partnership(cast, commits):
     _client(cast["coordinator_admin"]).post(f"/partnering/partnerships/{partnership.pk}/submit/")
     partnership.refresh_from_db()
     assert partnership.status == ModerationStatus.SUBMITTED
-    queue = _client(cast["staff"]).get("/partnering/moderation/").content.decode()
-    assert f"/partnering/partnerships/{partnership.pk}/moderate/" in queue
+    for queue_url in ("/partnering/moderation/", reverse("content:moderation_queue")):
+        queue = _client(cast["staff"]).get(queue_url).content.decode()
+        assert f"/partnering/partnerships/{partnership.pk}/moderate/" in queue
+        assert FORM["name"] in queue
 
     mail.outbox.clear()
     with commits():
