@@ -331,6 +331,15 @@ def partnership_invitations_for(user: Any) -> QuerySet[PartnershipMember]:
     ).select_related("partnership", "organisation")
 
 
+def partnership_places_of_user(user: Any) -> QuerySet[PartnershipMember]:
+    """The places of the user's organisations in partnerships, whatever their status."""
+    return (
+        PartnershipMember.objects.filter(organisation_id__in=organisation_ids_of(user))
+        .select_related("partnership", "organisation")
+        .order_by("-partnership__updated_at", "pk")
+    )
+
+
 def partnerships_awaiting_moderation() -> QuerySet[Partnership]:
     return Partnership.objects.filter(status=ModerationStatus.SUBMITTED).order_by(
         "submitted_at", "pk"

@@ -110,3 +110,14 @@ def test_the_api_links_a_call_by_id(client, member, call):
     assert response.status_code in (200, 201), response.content
     assert response.json()["funding_call"] == call.pk
     assert PartnerPost.objects.get().funding_call_identifier == TOPIC
+
+
+def test_the_call_page_lists_its_open_partner_searches(client, member, call):
+    from clustercollab.partnering.tests.factories import make_post
+
+    _user, organisation = member
+    listed = make_post(organisation, post_type="RD", funding_call=call, title="Listed search")
+    make_post(organisation, post_type="RD", funding_call=call, status="draft", title="Draft one")
+    page = client.get(call.get_absolute_url()).content.decode()
+    assert listed.get_absolute_url() in page
+    assert "Draft one" not in page

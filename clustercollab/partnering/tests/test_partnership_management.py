@@ -94,6 +94,8 @@ def test_from_proposal_to_a_public_partnership(cast, commits):
     assert (
         _client(cast["coordinator_editor"]).get(partnership.get_absolute_url()).status_code == 200
     )
+    dashboard = _client(cast["coordinator_admin"]).get(reverse("organisations:dashboard"))
+    assert partnership.get_absolute_url() in dashboard.content.decode()
 
     with commits():
         _invite(cast, partnership, cast["partner"], cast["outsider"])
@@ -289,6 +291,8 @@ def test_members_tag_their_news_with_their_partnership_and_it_shows_once_publish
     news.status, news.published_at = ModerationStatus.PUBLISHED, timezone.now()
     news.save()
     assert news.title in Client().get(url).content.decode()
+    # And the news item names its partnership.
+    assert f'href="{url}"' in Client().get(news.get_absolute_url()).content.decode()
 
 
 def test_an_organisation_outside_the_partnership_cannot_tag_it(cast, public_partnership):
