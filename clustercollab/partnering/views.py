@@ -278,7 +278,11 @@ def interest_decide(request: HttpRequest, pk: int) -> HttpResponse:
     interest, is_owner = selectors.interest_for_viewer(pk=pk, user=request.user)
     if not is_owner:
         raise Http404
-    accept = request.POST.get("decision") == "accept"
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "decline"):
+        messages.error(request, _("Choose accept or decline."))
+        return redirect(interest)
+    accept = decision == "accept"
     try:
         services.interest_decide(interest=interest, actor=request.user, accept=accept)
     except ValidationError as error:
@@ -608,7 +612,13 @@ def _membership_action(
 @require_POST
 def partnership_answer(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(PartnershipMember, pk=pk)
-    accept = request.POST.get("decision") == "accept"
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "decline"):
+        messages.error(request, _("Choose accept or decline."))
+        return redirect(
+            selectors.partnership_for_viewer(pk=membership.partnership_id, user=request.user)
+        )
+    accept = decision == "accept"
     return _membership_action(
         request,
         membership,
