@@ -48,6 +48,15 @@ class FiveKeywordsField(forms.CharField):
         return keywords
 
 
+def target_countries_field() -> CountriesChoiceField:
+    return CountriesChoiceField(
+        label=_("Target countries"),
+        queryset=Country.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+
 CALL_ADDRESS = re.compile(r"/calls/(\d{1,18})(?:/|$)")
 
 
@@ -112,12 +121,7 @@ class PartnerPostForm(forms.ModelForm):
         required=False,
         help_text=_("At most 5, separated by commas."),
     )
-    target_countries = CountriesChoiceField(
-        label=_("Target countries"),
-        queryset=Country.objects.all(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-    )
+    target_countries = target_countries_field()
     funding_call = FundingCallChoiceField(
         label=_("Funding call on this platform"),
         required=False,
@@ -329,12 +333,7 @@ class PartnershipForm(forms.ModelForm):
         empty_label=None,
         help_text=_("Your organisation; it invites the partners once the partnership is saved."),
     )
-    target_countries = CountriesChoiceField(
-        label=_("Target countries"),
-        queryset=Country.objects.all(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-    )
+    target_countries = target_countries_field()
     website = forms.URLField(
         label=_("Website"), required=False, max_length=300, assume_scheme="https"
     )

@@ -1,6 +1,8 @@
 """Background jobs of partnering: e-mails (thin wrappers that load by id and send) and the
 daily expiry of partner search posts."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
@@ -47,6 +49,15 @@ def _url(path: str) -> str:
     return settings.SITE_URL + path
 
 
+def _send_decision(subject: str, reason: str, target: Any, recipients: list[str]) -> int:
+    """Send a staff decision on ``target``: what happened, the reason if any, the link."""
+    lines = [subject]
+    if reason:
+        lines.append(_("Reason: %(reason)s") % {"reason": reason})
+    lines.append(_url(target.get_absolute_url()))
+    return _send(subject[:200], lines, recipients)
+
+
 @task()
 def send_post_status_email(*, post_id: int, action: str, reason: str = "") -> int:
     """Tell the post's organisation about a moderation step; return how many were sent."""
@@ -61,11 +72,7 @@ def send_post_status_email(*, post_id: int, action: str, reason: str = "") -> in
             "archived": _("Your partner search post “%(title)s” was archived by staff."),
         }
         subject = texts.get(event, _("News about your post “%(title)s”.")) % {"title": post.title}
-        lines = [subject]
-        if reason:
-            lines.append(_("Reason: %(reason)s") % {"reason": reason})
-        lines.append(_url(post.get_absolute_url()))
-        return _send(subject[:200], lines, _member_emails(post.organisation_id))
+        return _send_decision(subject, reason, post, _member_emails(post.organisation_id))
 
 
 @task()
@@ -250,11 +257,7 @@ def send_partnership_status_email(*, partnership_id: int, action: str, reason: s
         subject = texts.get(event, _("News about the partnership “%(name)s”.")) % {
             "name": partnership.name
         }
-        lines = [subject]
-        if reason:
-            lines.append(_("Reason: %(reason)s") % {"reason": reason})
-        lines.append(_url(partnership.get_absolute_url()))
-        return _send(subject[:200], lines, _admin_emails(coordinators))
+        return _send_decision(subject, reason, partnership, _admin_emails(coordinators))
 
 
 @task()

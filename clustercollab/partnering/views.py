@@ -146,17 +146,25 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "partnering/post_form.html", {"form": form, "post": post})
 
 
-def _post_action(
-    request: HttpRequest, pk: int, action: object, done: str, **kwargs: object
+def _act_and_return(
+    request: HttpRequest, target: object, action: object, done: str, **kwargs: object
 ) -> HttpResponse:
-    post = selectors.post_for_member(pk=pk, user=request.user)
+    """Run a service for the user and go back to ``target``, saying what happened (or why it
+    was refused)."""
     try:
-        action(post=post, actor=request.user, **kwargs)
+        action(actor=request.user, **kwargs)
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
         messages.success(request, done)
-    return redirect(post)
+    return redirect(target)
+
+
+def _post_action(
+    request: HttpRequest, pk: int, action: object, done: str, **kwargs: object
+) -> HttpResponse:
+    post = selectors.post_for_member(pk=pk, user=request.user)
+    return _act_and_return(request, post, action, done, post=post, **kwargs)
 
 
 @login_required
@@ -356,13 +364,7 @@ def _thread_action(
     request: HttpRequest, pk: int, action: object, done: str, **kwargs: object
 ) -> HttpResponse:
     thread, _side = selectors.thread_for_participant(pk=pk, user=request.user)
-    try:
-        action(thread=thread, actor=request.user, **kwargs)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, done)
-    return redirect(thread)
+    return _act_and_return(request, thread, action, done, thread=thread, **kwargs)
 
 
 @login_required
@@ -401,6 +403,27 @@ def thread_report(request: HttpRequest, pk: int) -> HttpResponse:
 # --- moderation --------------------------------------------------------------------------------
 
 
+def _decided(
+    request: HttpRequest, form: ModerationForm, moderate: object, **target: object
+) -> bool:
+    """Apply a posted staff decision; False when there was none or it was refused (the form
+    then says why)."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        moderate(
+            actor=request.user,
+            transition=form.cleaned_data["action"],
+            reason=form.cleaned_data["reason"],
+            **target,
+        )
+    except ValidationError as error:
+        _add_error(form, error)
+        return False
+    messages.success(request, _("Decision saved."))
+    return True
+
+
 @staff_member_required
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     page = _page(request, selectors.posts_awaiting_moderation(), 25)
@@ -420,19 +443,8 @@ def moderation_review(request: HttpRequest, pk: int) -> HttpResponse:
         PartnerPost.objects.select_related("organisation", "organisation__country"), pk=pk
     )
     form = ModerationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.post_moderate(
-                post=post,
-                actor=request.user,
-                transition=form.cleaned_data["action"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(request, _("Decision saved."))
-            return redirect("partnering:moderation_queue")
+    if _decided(request, form, services.post_moderate, post=post):
+        return redirect("partnering:moderation_queue")
     return render(
         request,
         "partnering/moderation_review.html",
@@ -558,13 +570,7 @@ def _partnership_action(
     request: HttpRequest, pk: int, action: object, done: str, **kwargs: object
 ) -> HttpResponse:
     partnership = _managed_partnership(request, pk)
-    try:
-        action(partnership=partnership, actor=request.user, **kwargs)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, done)
-    return redirect(partnership)
+    return _act_and_return(request, partnership, action, done, partnership=partnership, **kwargs)
 
 
 @login_required
@@ -599,13 +605,7 @@ def _membership_action(
     request: HttpRequest, membership: PartnershipMember, action: object, done: str, **kwargs: object
 ) -> HttpResponse:
     partnership = selectors.partnership_for_viewer(pk=membership.partnership_id, user=request.user)
-    try:
-        action(membership=membership, actor=request.user, **kwargs)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, done)
-    return redirect(partnership)
+    return _act_and_return(request, partnership, action, done, membership=membership, **kwargs)
 
 
 @login_required
@@ -644,19 +644,8 @@ def partnership_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def partnership_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = selectors.partnership_for_viewer(pk=pk, user=request.user)
     form = ModerationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partnership_moderate(
-                partnership=partnership,
-                actor=request.user,
-                transition=form.cleaned_data["action"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            _add_error(form, error)
-        else:
-            messages.success(request, _("Decision saved."))
-            return redirect("partnering:moderation_queue")
+    if _decided(request, form, services.partnership_moderate, partnership=partnership):
+        return redirect("partnering:moderation_queue")
     return render(
         request,
         "partnering/partnership_moderate.html",
@@ -701,15 +690,14 @@ def network_members_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["organisations"]))
         return redirect(network)
-    try:
-        services.network_member_add(
-            network=network, actor=request.user, organisations=form.cleaned_data["organisations"]
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("Members added."))
-    return redirect(network)
+    return _act_and_return(
+        request,
+        network,
+        services.network_member_add,
+        _("Members added."),
+        network=network,
+        organisations=form.cleaned_data["organisations"],
+    )
 
 
 @login_required

@@ -66,6 +66,20 @@ def _require_manager(user: Any, partnership: Partnership) -> None:
         raise PermissionDenied(_("Only admins of the coordinating organisation can do this."))
 
 
+def _newcomers(
+    organisations: Iterable[Organisation], present_ids: Iterable[int], already_message: str
+) -> list[Organisation]:
+    """Return the organisations to add, refusing none at all and any already there."""
+    organisations = list(organisations)
+    if not organisations:
+        raise ValidationError({"organisations": _("Name at least one organisation.")})
+    present = set(present_ids)
+    already = [o.name for o in organisations if o.pk in present]
+    if already:
+        raise ValidationError({"organisations": already_message % {"names": ", ".join(already)}})
+    return organisations
+
+
 @transaction.atomic
 def partnership_save(
     *,
@@ -151,18 +165,11 @@ def partnership_invite(
 ) -> list[PartnershipMember]:
     """Invite published organisations as partners; their admins accept or decline."""
     _require_manager(actor, partnership)
-    organisations = list(organisations)
-    if not organisations:
-        raise ValidationError({"organisations": _("Name at least one organisation.")})
-    present = set(partnership.memberships.values_list("organisation_id", flat=True))
-    already = [o.name for o in organisations if o.pk in present]
-    if already:
-        raise ValidationError(
-            {
-                "organisations": _("Already in this partnership: %(names)s.")
-                % {"names": ", ".join(already)}
-            }
-        )
+    organisations = _newcomers(
+        organisations,
+        partnership.memberships.values_list("organisation_id", flat=True),
+        _("Already in this partnership: %(names)s."),
+    )
     hidden = [o.name for o in organisations if not o.is_public]
     if hidden:
         raise ValidationError(
@@ -260,15 +267,11 @@ def network_member_add(
 ) -> list[NetworkMember]:
     if not can_manage_network(actor, network):
         raise PermissionDenied(_("Only admins of the network's own profile can do this."))
-    organisations = list(organisations)
-    if not organisations:
-        raise ValidationError({"organisations": _("Name at least one organisation.")})
-    present = set(network.memberships.values_list("organisation_id", flat=True))
-    already = [o.name for o in organisations if o.pk in present]
-    if already:
-        raise ValidationError(
-            {"organisations": _("Already a member: %(names)s.") % {"names": ", ".join(already)}}
-        )
+    organisations = _newcomers(
+        organisations,
+        network.memberships.values_list("organisation_id", flat=True),
+        _("Already a member: %(names)s."),
+    )
     added = [
         NetworkMember.objects.create(network=network, organisation=organisation)
         for organisation in organisations
