@@ -11,10 +11,10 @@ from clustercollab.content.models import FundingCall
 from clustercollab.core.models import Country, IndustrialEcosystem, NaceActivity
 from clustercollab.organisations.forms import CountriesChoiceField, CountryChoiceField
 from clustercollab.organisations.models import Organisation
+from clustercollab.partnering import selectors
 from clustercollab.partnering.models import (
     MAX_KEYWORDS,
     SUMMARY_MAX_LENGTH,
-    MemberStatus,
     PartnerPost,
     Partnership,
     PartnershipType,
@@ -425,10 +425,7 @@ class PartnershipTagsMixin:
         if self._staff_item:
             open_to_tag = Partnership.objects.published()
         else:
-            open_to_tag = Partnership.objects.published().filter(
-                memberships__organisation_id__in=posting,
-                memberships__status=MemberStatus.ACTIVE,
-            )
+            open_to_tag = selectors.partnerships_to_tag(posting)
         queryset = Partnership.objects.filter(
             Q(pk__in=open_to_tag.values("pk")) | Q(pk__in=tagged)
         ).order_by("name")
@@ -449,26 +446,18 @@ class PartnershipTagsMixin:
         chosen = list(self.cleaned_data.get("partnerships") or [])
         if self._staff_item:
             return chosen
-        organisation = (
-            self.instance.organisation
-            if self.instance.pk
-            else self.cleaned_data.get("posting_organisation")
-        )
-        tagged = (
-            set(self.instance.partnerships.values_list("pk", flat=True))
-            if (self.instance.pk)
-            else set()
-        )
-        allowed = (
-            set(
-                Partnership.objects.filter(
-                    memberships__organisation=organisation, memberships__status=MemberStatus.ACTIVE
-                ).values_list("pk", flat=True)
+        if self.instance.pk:
+            organisation_id = self.instance.organisation_id
+            allowed = set(self.instance.partnerships.values_list("pk", flat=True))
+        else:
+            posting = self.cleaned_data.get("posting_organisation")
+            organisation_id = posting.pk if posting else None
+            allowed = set()
+        if organisation_id is not None:
+            allowed |= set(
+                selectors.partnerships_to_tag([organisation_id]).values_list("pk", flat=True)
             )
-            if organisation
-            else set()
-        )
-        wrong = [p.name for p in chosen if p.pk not in allowed | tagged]
+        wrong = [p.name for p in chosen if p.pk not in allowed]
         if wrong:
             raise ValidationError(
                 _("The posting organisation is not a member of: %(names)s.")

@@ -550,6 +550,9 @@ def _managed_partnership(request: HttpRequest, pk: int) -> object:
 def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _managed_partnership(request, pk)
     form = PartnershipForm(request.POST or None, instance=partnership, organisations=None)
+    if request.method == "POST" and form.is_valid() and not form.has_changed():
+        # Nothing to save: a public partnership stays public.
+        return redirect(partnership)
     if request.method == "POST" and form.is_valid():
         partnership = form.save(commit=False)
         try:

@@ -154,9 +154,12 @@ def test_an_edit_of_a_public_partnership_goes_back_to_staff(cast):
     services.partnership_moderate(
         partnership=partnership, actor=cast["staff"], transition="publish"
     )
+    edit_url = f"/partnering/partnerships/{partnership.pk}/edit/"
+    _client(cast["coordinator_admin"]).post(edit_url, FORM)
+    partnership.refresh_from_db()
+    assert partnership.status == ModerationStatus.PUBLISHED  # nothing changed
     response = _client(cast["coordinator_admin"]).post(
-        f"/partnering/partnerships/{partnership.pk}/edit/",
-        {**FORM, "objectives": "Industrialised timber construction across the Nordics."},
+        edit_url, {**FORM, "objectives": "Industrialised timber construction across the Nordics."}
     )
     assert response.status_code == 302
     partnership.refresh_from_db()
