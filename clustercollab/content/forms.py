@@ -29,6 +29,7 @@ from clustercollab.core.models import Country
 from clustercollab.core.moderation import ModerationStatus
 from clustercollab.organisations.forms import CountriesChoiceField
 from clustercollab.organisations.models import Organisation
+from clustercollab.partnering.forms import PartnershipTagsMixin
 
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 COMMON_FIELDS = ["title", "summary", "ecosystems", "countries", "language"]
@@ -144,8 +145,9 @@ class ContentForm(forms.ModelForm):
         return self.cleaned_data.get("posting_organisation")
 
 
-class NewsForm(ContentForm):
+class NewsForm(PartnershipTagsMixin, ContentForm):
     IMAGE_FIELDS = ("image",)
+    M2M_FIELDS = ("ecosystems", "countries", "partnerships")
 
     class Meta:
         model = News
@@ -163,8 +165,9 @@ class NewsForm(ContentForm):
         }
 
 
-class EventForm(ContentForm):
+class EventForm(PartnershipTagsMixin, ContentForm):
     ZONED_FIELDS = ("starts_at", "ends_at")
+    M2M_FIELDS = ("ecosystems", "countries", "partnerships")
 
     class Meta:
         model = Event

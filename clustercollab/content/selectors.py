@@ -189,41 +189,55 @@ def moderation_queue_rows() -> list[QueueRow]:
 
 
 def _other_apps_queue_streams() -> list[list[QueueRow]]:
-    """Partner search posts and crisis-forum posts, reviewed on their own apps' pages."""
+    """Partner search posts, strategic partnerships and crisis-forum posts, reviewed on their
+    own apps' pages."""
     from django.urls import reverse
 
-    from clustercollab.partnering.models import PartnerPost
-    from clustercollab.partnering.selectors import posts_awaiting_moderation
+    from clustercollab.partnering.models import PartnerPost, Partnership
+    from clustercollab.partnering.selectors import (
+        partnerships_awaiting_moderation,
+        posts_awaiting_moderation,
+    )
     from clustercollab.response.models import ForumPost
     from clustercollab.response.selectors import forum_posts_awaiting_moderation
 
-    posts = [
-        QueueRow(
-            kind="partner_post",
-            item=post,
-            submitted_at=post.submitted_at,
-            is_overdue=post.is_overdue,
-            review_due_at=post.review_due_at,
-            review_url=reverse("partnering:moderation_review", kwargs={"pk": post.pk}),
-            label=str(PartnerPost._meta.verbose_name),
-        )
-        for post in posts_awaiting_moderation()
-        if post.submitted_at is not None
+    def rows(kind: str, items: Any, review_url: Any, label: object) -> list[QueueRow]:
+        return [
+            QueueRow(
+                kind=kind,
+                item=item,
+                submitted_at=item.submitted_at,
+                is_overdue=item.is_overdue,
+                review_due_at=item.review_due_at,
+                review_url=review_url(item),
+                label=str(label),
+            )
+            for item in items
+            if item.submitted_at is not None
+        ]
+
+    return [
+        rows(
+            "partner_post",
+            posts_awaiting_moderation(),
+            lambda post: reverse("partnering:moderation_review", kwargs={"pk": post.pk}),
+            PartnerPost._meta.verbose_name,
+        ),
+        rows(
+            "forum_post",
+            forum_posts_awaiting_moderation(),
+            lambda post: post.get_absolute_url(),
+            ForumPost._meta.verbose_name,
+        ),
+        rows(
+            "partnership",
+            partnerships_awaiting_moderation(),
+            lambda partnership: reverse(
+                "partnering:partnership_moderate", kwargs={"pk": partnership.pk}
+            ),
+            Partnership._meta.verbose_name,
+        ),
     ]
-    forum = [
-        QueueRow(
-            kind="forum_post",
-            item=post,
-            submitted_at=post.submitted_at,
-            is_overdue=post.is_overdue,
-            review_due_at=post.review_due_at,
-            review_url=post.get_absolute_url(),
-            label=str(ForumPost._meta.verbose_name),
-        )
-        for post in forum_posts_awaiting_moderation()
-        if post.submitted_at is not None
-    ]
-    return [posts, forum]
 
 
 def news_latest(limit: int = 5) -> list[News]:

@@ -22,7 +22,7 @@ class PartnerPostAdmin(admin.ModelAdmin):
     list_display = ["reference", "title", "organisation", "post_type", "status", "expires_at"]
     list_filter = ["status", "post_type"]
     search_fields = ["reference", "title", "organisation__name"]
-    raw_id_fields = ["organisation", "created_by"]
+    raw_id_fields = ["organisation", "created_by", "funding_call"]
     # Status changes go through the moderation page so that they are audited.
     readonly_fields = ["status", "reference", "published_at", "submitted_at", "expires_at"]
 
@@ -62,10 +62,14 @@ class PartnershipMemberInline(admin.TabularInline):
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):
     formfield_overrides = URL_FIELDS
-    list_display = ["name", "acronym", "programme", "start_date", "end_date"]
-    list_filter = ["programme"]
+    list_display = ["name", "acronym", "programme", "status", "start_date", "end_date"]
+    list_filter = ["status", "programme"]
     search_fields = ["name", "acronym"]
     filter_horizontal = ["ecosystems", "target_countries"]
+    raw_id_fields = ["created_by", "news", "events"]
+    # Status changes go through the review page (/partnering/partnerships/<pk>/moderate/),
+    # where they are audited and the coordinator told; staff may publish a draft there.
+    readonly_fields = ["status", "submitted_at", "published_at"]
     inlines = [PartnershipMemberInline]
 
 

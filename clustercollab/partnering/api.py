@@ -18,6 +18,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from clustercollab.content.models import FundingCall
 from clustercollab.core.models import Country, IndustrialEcosystem, NaceActivity
 from clustercollab.organisations.models import Organisation
 from clustercollab.partnering import selectors, services
@@ -25,6 +26,7 @@ from clustercollab.partnering.forms import PostFilterForm
 from clustercollab.partnering.models import (
     ContactThread,
     ExpressionOfInterest,
+    MemberStatus,
     Message,
     Network,
     PartnerPost,
@@ -65,6 +67,7 @@ class PostOutputSerializer(serializers.ModelSerializer):
             "technology_keywords",
             "target_countries",
             "deadline",
+            "funding_call",
             "funding_call_identifier",
             "funding_call_title",
             "funding_call_url",
@@ -98,6 +101,12 @@ class PostInputSerializer(serializers.ModelSerializer):
     target_countries = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Country.objects.all(), required=False
     )
+    funding_call = serializers.PrimaryKeyRelatedField(
+        queryset=FundingCall.objects.published(),
+        required=False,
+        allow_null=True,
+        help_text="The id of a published funding call on the platform (R&D partner searches).",
+    )
 
     class Meta:
         model = PartnerPost
@@ -116,6 +125,7 @@ class PostInputSerializer(serializers.ModelSerializer):
             "technology_keywords",
             "target_countries",
             "deadline",
+            "funding_call",
             "funding_call_identifier",
             "funding_call_title",
             "funding_call_url",
@@ -313,6 +323,7 @@ class PartnershipSerializer(serializers.ModelSerializer):
         return [
             {"organisation": m.organisation_id, "name": m.organisation.name, "role": m.role}
             for m in partnership.memberships.all()
+            if m.status == MemberStatus.ACTIVE
         ]
 
 

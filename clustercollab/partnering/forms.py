@@ -1,14 +1,22 @@
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clustercollab.content.models import FundingCall
 from clustercollab.core.models import Country, IndustrialEcosystem, NaceActivity
 from clustercollab.organisations.forms import CountriesChoiceField, CountryChoiceField
+from clustercollab.organisations.models import Organisation
+from clustercollab.partnering import selectors
 from clustercollab.partnering.models import (
     MAX_KEYWORDS,
     SUMMARY_MAX_LENGTH,
     PartnerPost,
+    Partnership,
     PartnershipType,
     PostType,
 )
@@ -40,6 +48,58 @@ class FiveKeywordsField(forms.CharField):
         return keywords
 
 
+def target_countries_field() -> CountriesChoiceField:
+    return CountriesChoiceField(
+        label=_("Target countries"),
+        queryset=Country.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+
+CALL_ADDRESS = re.compile(r"/calls/(\d{1,18})(?:/|$)")
+
+
+def find_funding_call(text: str) -> FundingCall | None:
+    """Return the published call a member named by topic identifier, page address or number."""
+    text = text.strip()
+    calls = FundingCall.objects.published()
+    match = CALL_ADDRESS.search(text)
+    if match:
+        return calls.filter(pk=int(match.group(1))).first()
+    if text.isdigit() and len(text) <= 18:
+        return calls.filter(pk=int(text)).first()
+    return calls.filter(topic_identifier__iexact=text).first()
+
+
+class FundingCallChoiceField(forms.CharField):
+    """A funding call on the platform, typed as its topic identifier (suggested while typing),
+    its page address or its number."""
+
+    def prepare_value(self, value: object) -> object:
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            call = FundingCall.objects.filter(pk=int(value)).first()
+            return (call.topic_identifier or str(call.pk)) if call else ""
+        if isinstance(value, FundingCall):
+            return value.topic_identifier or str(value.pk)
+        return value
+
+    def to_python(self, value: object) -> FundingCall | None:
+        text = (super().to_python(value) or "")[:500]
+        if not text:
+            return None
+        call = find_funding_call(text)
+        if call is None:
+            raise ValidationError(
+                _("No published funding call on this platform matches “%(text)s”.")
+                % {"text": text[:80]}
+            )
+        return call
+
+    def has_changed(self, initial: object, data: object) -> bool:
+        return str(self.prepare_value(initial) or "") != str(data or "").strip()
+
+
 class PartnerPostForm(forms.ModelForm):
     organisation = forms.ModelChoiceField(label=_("Posted by"), queryset=None, empty_label=None)
     summary = forms.CharField(
@@ -61,11 +121,14 @@ class PartnerPostForm(forms.ModelForm):
         required=False,
         help_text=_("At most 5, separated by commas."),
     )
-    target_countries = CountriesChoiceField(
-        label=_("Target countries"),
-        queryset=Country.objects.all(),
+    target_countries = target_countries_field()
+    funding_call = FundingCallChoiceField(
+        label=_("Funding call on this platform"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "Its topic identifier (suggestions appear as you type), its page address or its "
+            "number. Otherwise name the call in the fields below."
+        ),
     )
     funding_call_url = forms.URLField(
         label=_("Funding call address"), required=False, max_length=500, assume_scheme="https"
@@ -88,6 +151,7 @@ class PartnerPostForm(forms.ModelForm):
             "technology_keywords",
             "target_countries",
             "deadline",
+            "funding_call",
             "funding_call_identifier",
             "funding_call_title",
             "funding_call_url",
@@ -115,23 +179,21 @@ class PartnerPostForm(forms.ModelForm):
         )
         self.fields["nace_activities"].required = False
         self.fields["ecosystems"].required = False
+        self.fields["funding_call"].widget.attrs.update(
+            {
+                "list": "funding-call-options",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("partnering:call_suggestions"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#funding-call-options",
+            }
+        )
 
     def clean_deadline(self) -> object:
         deadline = self.cleaned_data.get("deadline")
         if deadline and deadline < timezone.localdate():
             raise ValidationError(_("The deadline cannot be in the past."))
         return deadline
-
-    def clean(self) -> dict:
-        data = super().clean()
-        if data.get("post_type") == PostType.RD_REQUEST and not (
-            data.get("funding_call_identifier") or data.get("funding_call_title")
-        ):
-            self.add_error(
-                "funding_call_identifier",
-                _("For an R&D partner search, name the funding call (identifier or title)."),
-            )
-        return data
 
     def m2m_values(self) -> dict:
         return {
@@ -259,3 +321,146 @@ class GraphFilterForm(forms.Form):
     limit = forms.IntegerField(
         label=_("Most organisations shown"), required=False, min_value=10, max_value=2000
     )
+
+
+# --- partnerships and networks -----------------------------------------------------------------
+
+
+class PartnershipForm(forms.ModelForm):
+    coordinator = forms.ModelChoiceField(
+        label=_("Coordinating organisation"),
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        help_text=_("Your organisation; it invites the partners once the partnership is saved."),
+    )
+    target_countries = target_countries_field()
+    website = forms.URLField(
+        label=_("Website"), required=False, max_length=300, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "coordinator",
+            "name",
+            "acronym",
+            "programme",
+            "start_date",
+            "end_date",
+            "objectives",
+            "ecosystems",
+            "target_countries",
+            "smes_reached",
+            "website",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "objectives": forms.Textarea(attrs={"rows": 6}),
+            "ecosystems": forms.CheckboxSelectMultiple,
+        }
+
+    M2M_FIELDS = ("ecosystems", "target_countries")
+
+    def __init__(self, *args: object, organisations: QuerySet[Organisation], **kwargs: object):
+        super().__init__(*args, **kwargs)
+        self.fields["ecosystems"].required = False
+        if self.instance.pk:
+            del self.fields["coordinator"]
+        else:
+            self.fields["coordinator"].queryset = organisations
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The partnership cannot end before it starts."))
+        return data
+
+    def m2m_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.M2M_FIELDS}
+
+
+class OrganisationsToAddForm(forms.Form):
+    """Organisations to invite to a partnership or add to a network, by profile address."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from clustercollab.content.forms import OrganisationsField
+
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"] = OrganisationsField(
+            label=_("Organisations"),
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_(
+                "Addresses of their profiles on this site (or their numbers), one per line."
+            ),
+        )
+
+
+class PartnershipTagsMixin:
+    """For news and event forms: the strategic partnerships the item is about.
+
+    A member organisation tags its own news and events with partnerships it belongs to (staff
+    with any published one); the partnership's page lists them once staff published them.
+    """
+
+    def __init__(
+        self,
+        *args: object,
+        organisations: QuerySet[Organisation] | None = None,
+        is_staff: bool = False,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, organisations=organisations, is_staff=is_staff, **kwargs)
+        instance = self.instance
+        self._staff_item = is_staff or (
+            instance.pk is not None and instance.organisation_id is None
+        )
+        if instance.pk is not None:
+            tagged = list(instance.partnerships.values_list("pk", flat=True))
+            posting = [instance.organisation_id] if instance.organisation_id else []
+        else:
+            tagged = []
+            posting = list(organisations.values_list("pk", flat=True)) if organisations else []
+        if self._staff_item:
+            open_to_tag = Partnership.objects.published()
+        else:
+            open_to_tag = selectors.partnerships_to_tag(posting)
+        queryset = Partnership.objects.filter(
+            Q(pk__in=open_to_tag.values("pk")) | Q(pk__in=tagged)
+        ).order_by("name")
+        if not queryset.exists():
+            return
+        self.fields["partnerships"] = forms.ModelMultipleChoiceField(
+            label=_("Strategic partnerships"),
+            queryset=queryset,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_(
+                "The partnerships of your organisation this is about: it is shown on their pages."
+            ),
+        )
+        self.initial["partnerships"] = tagged
+
+    def clean_partnerships(self) -> list[Partnership]:
+        chosen = list(self.cleaned_data.get("partnerships") or [])
+        if self._staff_item:
+            return chosen
+        if self.instance.pk:
+            organisation_id = self.instance.organisation_id
+            allowed = set(self.instance.partnerships.values_list("pk", flat=True))
+        else:
+            posting = self.cleaned_data.get("posting_organisation")
+            organisation_id = posting.pk if posting else None
+            allowed = set()
+        if organisation_id is not None:
+            allowed |= set(
+                selectors.partnerships_to_tag([organisation_id]).values_list("pk", flat=True)
+            )
+        wrong = [p.name for p in chosen if p.pk not in allowed]
+        if wrong:
+            raise ValidationError(
+                _("The posting organisation is not a member of: %(names)s.")
+                % {"names": ", ".join(wrong)}
+            )
+        return chosen

@@ -10,16 +10,23 @@ from typing import Any
 from django.db import connection
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, When
 
+from clustercollab.core.moderation import ModerationStatus
 from clustercollab.organisations.models import CLUSTER_KINDS, Organisation, Participation
-from clustercollab.partnering.models import Network, NetworkMember, PartnershipMember
+from clustercollab.partnering.models import MemberStatus, Network, NetworkMember, PartnershipMember
 
 MAX_NODES = 2000
 MAX_EDGES = 10000
 
+# Members who accepted their place in a partnership staff validated.
+LISTED_PARTNER = {"status": MemberStatus.ACTIVE, "partnership__status": ModerationStatus.PUBLISHED}
 
-def _pairs(queryset: Any, left: str, right: str, group: str) -> list[tuple[int, int, int]]:
+
+def _pairs(
+    model: Any, conditions: dict[str, Any], left: str, right: str, group: str
+) -> list[tuple[int, int, int]]:
+    # One filter() call: the self-join's conditions and the pair order use the same join.
     rows = (
-        queryset.filter(**{f"{left}__lt": F(right)})
+        model.objects.filter(**conditions, **{f"{left}__lt": F(right)})
         .values(left, right)
         .annotate(weight=Count(group, distinct=True))
         .order_by("-weight")[:MAX_EDGES]
@@ -75,7 +82,7 @@ def organisation_graph(
     if country is not None:
         candidates = candidates.filter(country=country)
     grouped = (
-        Exists(PartnershipMember.objects.filter(organisation=OuterRef("pk")))
+        Exists(PartnershipMember.objects.filter(organisation=OuterRef("pk"), **LISTED_PARTNER))
         | Exists(NetworkMember.objects.filter(organisation=OuterRef("pk")))
         | Exists(Network.objects.filter(organisation=OuterRef("pk")))
     )
@@ -97,9 +104,13 @@ def organisation_graph(
 
     add(
         _pairs(
-            PartnershipMember.objects.filter(
-                organisation_id__in=chosen, partnership__memberships__organisation_id__in=chosen
-            ),
+            PartnershipMember,
+            {
+                **LISTED_PARTNER,
+                "organisation_id__in": chosen,
+                "partnership__memberships__organisation_id__in": chosen,
+                "partnership__memberships__status": MemberStatus.ACTIVE,
+            },
             "organisation_id",
             "partnership__memberships__organisation_id",
             "partnership_id",
@@ -108,9 +119,11 @@ def organisation_graph(
     )
     add(
         _pairs(
-            NetworkMember.objects.filter(
-                organisation_id__in=chosen, network__memberships__organisation_id__in=chosen
-            ),
+            NetworkMember,
+            {
+                "organisation_id__in": chosen,
+                "network__memberships__organisation_id__in": chosen,
+            },
             "organisation_id",
             "network__memberships__organisation_id",
             "network_id",

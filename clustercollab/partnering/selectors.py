@@ -9,10 +9,13 @@ from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
-from clustercollab.organisations.models import Membership, Organisation
+from clustercollab.content.models import FundingCall
+from clustercollab.core.moderation import ModerationStatus
+from clustercollab.organisations.models import Membership, Organisation, Role
 from clustercollab.partnering.models import (
     ContactThread,
     ExpressionOfInterest,
+    MemberStatus,
     Message,
     Network,
     NetworkMember,
@@ -32,6 +35,33 @@ def organisation_ids_of(user: Any) -> list[int]:
 
 def organisations_of(user: Any) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=organisation_ids_of(user)).order_by("name")
+
+
+def organisations_administered_by(user: Any) -> QuerySet[Organisation]:
+    """The published organisations the user is an admin of (they may propose partnerships)."""
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
+    return (
+        Organisation.objects.published()
+        .filter(memberships__user=user, memberships__role=Role.ADMIN)
+        .order_by("name")
+    )
+
+
+def funding_call_suggestions(text: str, limit: int = 15) -> QuerySet[FundingCall]:
+    """Published calls whose topic identifier, call identifier or title contains the text."""
+    text = text.strip()[:100]
+    if len(text) < 2:
+        return FundingCall.objects.none()
+    return (
+        FundingCall.objects.published()
+        .filter(
+            Q(topic_identifier__icontains=text)
+            | Q(call_identifier__icontains=text)
+            | Q(title__icontains=text)
+        )
+        .order_by("-deadline_at", "id")[:limit]
+    )
 
 
 # --- posts -------------------------------------------------------------------------------------
@@ -116,6 +146,7 @@ def post_for_viewer(*, pk: int, user: Any) -> tuple[PartnerPost, bool]:
     post = (
         _post_related(PartnerPost.objects.all())
         .prefetch_related("nace_activities")
+        .select_related("funding_call")
         .filter(pk=pk)
         .first()
     )
@@ -240,20 +271,79 @@ def contact_details_visible(thread: ContactThread, side: Organisation) -> Organi
 
 
 def partnerships() -> QuerySet[Partnership]:
-    return Partnership.objects.prefetch_related("ecosystems").order_by("name")
+    """Return the partnerships staff validated, by name."""
+    return Partnership.objects.published().prefetch_related("ecosystems").order_by("name")
 
 
-def partnership_detail(pk: int) -> Partnership:
+def partnership_for_viewer(*, pk: int, user: Any) -> Partnership:
+    """Return a partnership: public once validated; before that, to staff and to the admins
+    and editors of its organisations (also those invited); 404 for everyone else."""
     partnership = (
         Partnership.objects.prefetch_related("ecosystems", "target_countries").filter(pk=pk).first()
     )
     if partnership is None:
         raise Http404
-    return partnership
+    if partnership.is_public or getattr(user, "is_staff", False):
+        return partnership
+    if partnership.memberships.filter(organisation_id__in=organisation_ids_of(user)).exists():
+        return partnership
+    raise Http404
 
 
-def partnership_members(partnership: Partnership) -> QuerySet[PartnershipMember]:
-    return partnership.memberships.select_related("organisation", "organisation__country")
+def partnership_members(
+    partnership: Partnership, *, with_invited: bool = False
+) -> QuerySet[PartnershipMember]:
+    members = partnership.memberships.select_related("organisation", "organisation__country")
+    return members if with_invited else members.filter(status=MemberStatus.ACTIVE)
+
+
+def partnership_news(partnership: Partnership) -> QuerySet:
+    return partnership.news.filter(status=ModerationStatus.PUBLISHED).order_by(
+        "-published_at", "-id"
+    )
+
+
+def partnership_events(partnership: Partnership) -> QuerySet:
+    """The partnership's published events, the latest first."""
+    return partnership.events.filter(status=ModerationStatus.PUBLISHED).order_by("-ends_at", "-id")
+
+
+def partnerships_to_tag(organisation_ids: Any) -> QuerySet[Partnership]:
+    """Published partnerships in which one of these organisations is a member: the ones their
+    news and events may be tagged with."""
+    return (
+        Partnership.objects.published()
+        .filter(
+            memberships__organisation_id__in=organisation_ids,
+            memberships__status=MemberStatus.ACTIVE,
+        )
+        .distinct()
+    )
+
+
+def partnership_invitations_for(user: Any) -> QuerySet[PartnershipMember]:
+    """Open invitations to partnerships for the organisations the user is an admin of."""
+    if not getattr(user, "is_authenticated", False):
+        return PartnershipMember.objects.none()
+    admin_of = Membership.objects.filter(user=user, role=Role.ADMIN).values("organisation_id")
+    return PartnershipMember.objects.filter(
+        status=MemberStatus.INVITED, organisation_id__in=admin_of
+    ).select_related("partnership", "organisation")
+
+
+def partnership_places_of_user(user: Any) -> QuerySet[PartnershipMember]:
+    """The places of the user's organisations in partnerships, whatever their status."""
+    return (
+        PartnershipMember.objects.filter(organisation_id__in=organisation_ids_of(user))
+        .select_related("partnership", "organisation")
+        .order_by("-partnership__updated_at", "pk")
+    )
+
+
+def partnerships_awaiting_moderation() -> QuerySet[Partnership]:
+    return Partnership.objects.filter(status=ModerationStatus.SUBMITTED).order_by(
+        "submitted_at", "pk"
+    )
 
 
 def networks() -> QuerySet[Network]:
@@ -272,7 +362,10 @@ def network_members(network: Network) -> QuerySet[NetworkMember]:
 
 
 def partnerships_of(organisation: Organisation) -> QuerySet[PartnershipMember]:
-    return organisation.partnership_memberships.select_related("partnership")
+    """The organisation's places in validated partnerships (invitations it accepted)."""
+    return organisation.partnership_memberships.filter(
+        status=MemberStatus.ACTIVE, partnership__status=ModerationStatus.PUBLISHED
+    ).select_related("partnership")
 
 
 def networks_of(organisation: Organisation) -> QuerySet[NetworkMember]:

@@ -1,6 +1,8 @@
 """Background jobs of partnering: e-mails (thin wrappers that load by id and send) and the
 daily expiry of partner search posts."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
@@ -9,13 +11,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from clustercollab.organisations.models import Membership
+from clustercollab.organisations.models import Membership, Role
 from clustercollab.partnering.models import (
     ContactThread,
     ExpressionOfInterest,
     InterestStatus,
     Message,
     PartnerPost,
+    Partnership,
+    PartnershipMember,
+    PartnershipRole,
     PostComment,
 )
 
@@ -44,6 +49,15 @@ def _url(path: str) -> str:
     return settings.SITE_URL + path
 
 
+def _send_decision(subject: str, reason: str, target: Any, recipients: list[str]) -> int:
+    """Send a staff decision on ``target``: what happened, the reason if any, the link."""
+    lines = [subject]
+    if reason:
+        lines.append(_("Reason: %(reason)s") % {"reason": reason})
+    lines.append(_url(target.get_absolute_url()))
+    return _send(subject[:200], lines, recipients)
+
+
 @task()
 def send_post_status_email(*, post_id: int, action: str, reason: str = "") -> int:
     """Tell the post's organisation about a moderation step; return how many were sent."""
@@ -58,11 +72,7 @@ def send_post_status_email(*, post_id: int, action: str, reason: str = "") -> in
             "archived": _("Your partner search post “%(title)s” was archived by staff."),
         }
         subject = texts.get(event, _("News about your post “%(title)s”.")) % {"title": post.title}
-        lines = [subject]
-        if reason:
-            lines.append(_("Reason: %(reason)s") % {"reason": reason})
-        lines.append(_url(post.get_absolute_url()))
-        return _send(subject[:200], lines, _member_emails(post.organisation_id))
+        return _send_decision(subject, reason, post, _member_emails(post.organisation_id))
 
 
 @task()
@@ -215,6 +225,62 @@ def send_thread_report_email(*, thread_id: int) -> int:
             _url(reverse("admin:partnering_contactthread_change", args=[thread.pk])),
         ]
         return _send(subject[:200], lines, staff)
+
+
+def _admin_emails(organisation_ids: list[int]) -> list[str]:
+    return list(
+        Membership.objects.filter(organisation_id__in=organisation_ids, role=Role.ADMIN)
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+
+
+@task()
+def send_partnership_status_email(*, partnership_id: int, action: str, reason: str = "") -> int:
+    """Tell the coordinator's admins about a staff decision on their partnership."""
+    partnership = Partnership.objects.filter(pk=partnership_id).first()
+    if partnership is None:
+        return 0
+    coordinators = list(
+        partnership.memberships.filter(role=PartnershipRole.COORDINATOR).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        event = action.rsplit(".", 1)[-1]
+        texts = {
+            "published": _("The partnership “%(name)s” is now public."),
+            "restored": _("The partnership “%(name)s” is now public."),
+            "changes_requested": _("Staff asked for changes to the partnership “%(name)s”."),
+            "archived": _("The partnership “%(name)s” was archived by staff."),
+        }
+        subject = texts.get(event, _("News about the partnership “%(name)s”.")) % {
+            "name": partnership.name
+        }
+        return _send_decision(subject, reason, partnership, _admin_emails(coordinators))
+
+
+@task()
+def send_partnership_invitation_email(*, membership_id: int) -> int:
+    """Invite the admins of an organisation to accept or decline a place in a partnership."""
+    membership = (
+        PartnershipMember.objects.select_related("partnership", "organisation")
+        .filter(pk=membership_id)
+        .first()
+    )
+    if membership is None:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("%(organisation)s is invited to the partnership “%(name)s”") % {
+            "organisation": membership.organisation.name,
+            "name": membership.partnership.name,
+        }
+        lines = [
+            subject,
+            _("Accept or decline the invitation here: %(url)s")
+            % {"url": _url(membership.partnership.get_absolute_url())},
+        ]
+        return _send(subject[:200], lines, _admin_emails([membership.organisation_id]))
 
 
 @task()

@@ -26,9 +26,33 @@ urlpatterns = [
     path("moderation/", views.moderation_queue, name="moderation_queue"),
     path("moderation/<int:pk>/", views.moderation_review, name="moderation_review"),
     path("partnerships/", views.partnership_list, name="partnership_list"),
+    path("partnerships/new/", views.partnership_create, name="partnership_create"),
     path("partnerships/<int:pk>/", views.partnership_detail, name="partnership_detail"),
+    path("partnerships/<int:pk>/edit/", views.partnership_edit, name="partnership_edit"),
+    path("partnerships/<int:pk>/submit/", views.partnership_submit, name="partnership_submit"),
+    path("partnerships/<int:pk>/invite/", views.partnership_invite, name="partnership_invite"),
+    path(
+        "partnerships/<int:pk>/moderate/", views.partnership_moderate, name="partnership_moderate"
+    ),
+    path(
+        "partnerships/members/<int:pk>/answer/",
+        views.partnership_answer,
+        name="partnership_answer",
+    ),
+    path(
+        "partnerships/members/<int:pk>/remove/",
+        views.partnership_member_remove,
+        name="partnership_member_remove",
+    ),
     path("networks/", views.network_list, name="network_list"),
     path("networks/<int:pk>/", views.network_detail, name="network_detail"),
+    path("networks/<int:pk>/members/", views.network_members_add, name="network_members_add"),
+    path(
+        "networks/members/<int:pk>/remove/",
+        views.network_member_remove,
+        name="network_member_remove",
+    ),
+    path("calls/suggestions/", views.call_suggestions, name="call_suggestions"),
     path("graph/", views.graph_page, name="graph"),
     path("graph/data.json", views.graph_data, name="graph_data"),
 ]

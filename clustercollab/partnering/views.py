@@ -21,12 +21,21 @@ from clustercollab.partnering.forms import (
     InterestForm,
     MessageForm,
     ModerationForm,
+    OrganisationsToAddForm,
     PartnerPostForm,
+    PartnershipForm,
     PostFilterForm,
     RenewForm,
     ReportForm,
 )
-from clustercollab.partnering.models import PartnerPost, PostStatus
+from clustercollab.partnering.models import (
+    MemberStatus,
+    NetworkMember,
+    PartnerPost,
+    PartnershipMember,
+    PartnershipRole,
+    PostStatus,
+)
 
 PAGE_SIZE = 20
 
@@ -137,17 +146,25 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "partnering/post_form.html", {"form": form, "post": post})
 
 
-def _post_action(
-    request: HttpRequest, pk: int, action: object, done: str, **kwargs: object
+def _act_and_return(
+    request: HttpRequest, target: object, action: object, done: str, **kwargs: object
 ) -> HttpResponse:
-    post = selectors.post_for_member(pk=pk, user=request.user)
+    """Run a service for the user and go back to ``target``, saying what happened (or why it
+    was refused)."""
     try:
-        action(post=post, actor=request.user, **kwargs)
+        action(actor=request.user, **kwargs)
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
         messages.success(request, done)
-    return redirect(post)
+    return redirect(target)
+
+
+def _post_action(
+    request: HttpRequest, pk: int, action: object, done: str, **kwargs: object
+) -> HttpResponse:
+    post = selectors.post_for_member(pk=pk, user=request.user)
+    return _act_and_return(request, post, action, done, post=post, **kwargs)
 
 
 @login_required
@@ -269,7 +286,11 @@ def interest_decide(request: HttpRequest, pk: int) -> HttpResponse:
     interest, is_owner = selectors.interest_for_viewer(pk=pk, user=request.user)
     if not is_owner:
         raise Http404
-    accept = request.POST.get("decision") == "accept"
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "decline"):
+        messages.error(request, _("Choose accept or decline."))
+        return redirect(interest)
+    accept = decision == "accept"
     try:
         services.interest_decide(interest=interest, actor=request.user, accept=accept)
     except ValidationError as error:
@@ -343,13 +364,7 @@ def _thread_action(
     request: HttpRequest, pk: int, action: object, done: str, **kwargs: object
 ) -> HttpResponse:
     thread, _side = selectors.thread_for_participant(pk=pk, user=request.user)
-    try:
-        action(thread=thread, actor=request.user, **kwargs)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, done)
-    return redirect(thread)
+    return _act_and_return(request, thread, action, done, thread=thread, **kwargs)
 
 
 @login_required
@@ -388,10 +403,38 @@ def thread_report(request: HttpRequest, pk: int) -> HttpResponse:
 # --- moderation --------------------------------------------------------------------------------
 
 
+def _decided(
+    request: HttpRequest, form: ModerationForm, moderate: object, **target: object
+) -> bool:
+    """Apply a posted staff decision; False when there was none or it was refused (the form
+    then says why)."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        moderate(
+            actor=request.user,
+            transition=form.cleaned_data["action"],
+            reason=form.cleaned_data["reason"],
+            **target,
+        )
+    except ValidationError as error:
+        _add_error(form, error)
+        return False
+    messages.success(request, _("Decision saved."))
+    return True
+
+
 @staff_member_required
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     page = _page(request, selectors.posts_awaiting_moderation(), 25)
-    return render(request, "partnering/moderation_queue.html", {"page": page, "param": "page"})
+    partnerships = Paginator(selectors.partnerships_awaiting_moderation(), 25).get_page(
+        request.GET.get("partnerships")
+    )
+    return render(
+        request,
+        "partnering/moderation_queue.html",
+        {"page": page, "param": "page", "partnerships": partnerships},
+    )
 
 
 @staff_member_required
@@ -400,19 +443,8 @@ def moderation_review(request: HttpRequest, pk: int) -> HttpResponse:
         PartnerPost.objects.select_related("organisation", "organisation__country"), pk=pk
     )
     form = ModerationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.post_moderate(
-                post=post,
-                actor=request.user,
-                transition=form.cleaned_data["action"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(request, _("Decision saved."))
-            return redirect("partnering:moderation_queue")
+    if _decided(request, form, services.post_moderate, post=post):
+        return redirect("partnering:moderation_queue")
     return render(
         request,
         "partnering/moderation_review.html",
@@ -429,8 +461,16 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
 
 
 def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = selectors.partnership_detail(pk)
-    members = list(selectors.partnership_members(partnership))
+    partnership = selectors.partnership_for_viewer(pk=pk, user=request.user)
+    can_manage = services.can_manage_partnership(request.user, partnership)
+    own_ids = selectors.organisation_ids_of(request.user)
+    members = list(
+        selectors.partnership_members(
+            partnership,
+            with_invited=can_manage
+            or partnership.memberships.filter(organisation_id__in=own_ids).exists(),
+        )
+    )
     points = [
         {
             "name": m.organisation.name,
@@ -440,12 +480,184 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "url": m.organisation.get_absolute_url(),
         }
         for m in members
-        if m.organisation.latitude is not None and m.organisation.is_public
+        if m.status == MemberStatus.ACTIVE
+        and m.organisation.latitude is not None
+        and m.organisation.is_public
     ]
+    for member in members:
+        # What the viewer may do with each row: answer an invitation, leave, or remove.
+        is_own_admin = services.is_admin(request.user, member.organisation_id)
+        member.can_answer = is_own_admin and member.status == MemberStatus.INVITED
+        member.can_remove = member.role != PartnershipRole.COORDINATOR and (
+            can_manage or is_own_admin
+        )
+    context = {
+        "partnership": partnership,
+        "members": members,
+        "points": points,
+        "can_manage": can_manage,
+        "news_page": Paginator(selectors.partnership_news(partnership), 10).get_page(
+            request.GET.get("news")
+        ),
+        "events_page": Paginator(selectors.partnership_events(partnership), 10).get_page(
+            request.GET.get("events")
+        ),
+    }
+    if can_manage:
+        context.update(
+            invite_form=OrganisationsToAddForm(), history=audit_log_for(partnership)[:20]
+        )
+    return render(request, "partnering/partnership_detail.html", context)
+
+
+@login_required
+def partnership_create(request: HttpRequest) -> HttpResponse:
+    organisations = selectors.organisations_administered_by(request.user)
+    if not organisations:
+        messages.error(
+            request, _("Only admins of an organisation with a published profile can do this.")
+        )
+        return redirect("partnering:partnership_list")
+    form = PartnershipForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        partnership = form.save(commit=False)
+        try:
+            services.partnership_save(
+                partnership=partnership,
+                actor=request.user,
+                coordinator=form.cleaned_data["coordinator"],
+                m2m=form.m2m_values(),
+            )
+        except ValidationError as error:
+            _add_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Draft saved. Invite the partners, then submit it for validation by staff."),
+            )
+            return redirect(partnership)
+    return render(request, "partnering/partnership_form.html", {"form": form})
+
+
+def _managed_partnership(request: HttpRequest, pk: int) -> object:
+    partnership = selectors.partnership_for_viewer(pk=pk, user=request.user)
+    if not services.can_manage_partnership(request.user, partnership):
+        raise Http404
+    return partnership
+
+
+@login_required
+def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _managed_partnership(request, pk)
+    form = PartnershipForm(request.POST or None, instance=partnership, organisations=None)
+    if request.method == "POST" and form.is_valid() and not form.has_changed():
+        # Nothing to save: a public partnership stays public.
+        return redirect(partnership)
+    if request.method == "POST" and form.is_valid():
+        partnership = form.save(commit=False)
+        try:
+            services.partnership_save(
+                partnership=partnership, actor=request.user, m2m=form.m2m_values()
+            )
+        except ValidationError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, _("Partnership saved."))
+            return redirect(partnership)
+    return render(
+        request, "partnering/partnership_form.html", {"form": form, "partnership": partnership}
+    )
+
+
+def _partnership_action(
+    request: HttpRequest, pk: int, action: object, done: str, **kwargs: object
+) -> HttpResponse:
+    partnership = _managed_partnership(request, pk)
+    return _act_and_return(request, partnership, action, done, partnership=partnership, **kwargs)
+
+
+@login_required
+@require_POST
+def partnership_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _partnership_action(
+        request,
+        pk,
+        services.partnership_submit,
+        _("Submitted for validation. Staff will review it."),
+    )
+
+
+@login_required
+@require_POST
+def partnership_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    form = OrganisationsToAddForm(request.POST)
+    if not form.is_valid():
+        partnership = _managed_partnership(request, pk)
+        messages.error(request, " ".join(form.errors["organisations"]))
+        return redirect(partnership)
+    return _partnership_action(
+        request,
+        pk,
+        services.partnership_invite,
+        _("Invitations sent. The organisations' admins accept or decline them."),
+        organisations=form.cleaned_data["organisations"],
+    )
+
+
+def _membership_action(
+    request: HttpRequest, membership: PartnershipMember, action: object, done: str, **kwargs: object
+) -> HttpResponse:
+    partnership = selectors.partnership_for_viewer(pk=membership.partnership_id, user=request.user)
+    return _act_and_return(request, partnership, action, done, membership=membership, **kwargs)
+
+
+@login_required
+@require_POST
+def partnership_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(PartnershipMember, pk=pk)
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "decline"):
+        messages.error(request, _("Choose accept or decline."))
+        return redirect(
+            selectors.partnership_for_viewer(pk=membership.partnership_id, user=request.user)
+        )
+    accept = decision == "accept"
+    return _membership_action(
+        request,
+        membership,
+        services.partnership_invitation_answer,
+        _("Welcome to the partnership.") if accept else _("Invitation declined."),
+        accept=accept,
+    )
+
+
+@login_required
+@require_POST
+def partnership_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(PartnershipMember, pk=pk)
+    return _membership_action(
+        request,
+        membership,
+        services.partnership_member_remove,
+        _("The organisation is no longer a member of the partnership."),
+    )
+
+
+@staff_member_required
+def partnership_moderate(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = selectors.partnership_for_viewer(pk=pk, user=request.user)
+    form = ModerationForm(request.POST or None)
+    if _decided(request, form, services.partnership_moderate, partnership=partnership):
+        return redirect("partnering:moderation_queue")
     return render(
         request,
-        "partnering/partnership_detail.html",
-        {"partnership": partnership, "members": members, "points": points},
+        "partnering/partnership_moderate.html",
+        {
+            "partnership": partnership,
+            "form": form,
+            "members": selectors.partnership_members(partnership, with_invited=True),
+            "history": audit_log_for(partnership)[:20],
+        },
     )
 
 
@@ -457,11 +669,53 @@ def network_list(request: HttpRequest) -> HttpResponse:
 def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
     network = selectors.network_detail(pk)
     page = _page(request, selectors.network_members(network), 50)
+    can_manage = services.can_manage_network(request.user, network)
+    for member in page:
+        member.can_remove = can_manage or services.is_admin(request.user, member.organisation_id)
     return render(
         request,
         "partnering/network_detail.html",
-        {"network": network, "page": page, "param": "page"},
+        {
+            "network": network,
+            "page": page,
+            "param": "page",
+            "can_manage": can_manage,
+            "add_form": OrganisationsToAddForm() if can_manage else None,
+        },
     )
+
+
+@login_required
+@require_POST
+def network_members_add(request: HttpRequest, pk: int) -> HttpResponse:
+    network = selectors.network_detail(pk)
+    form = OrganisationsToAddForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["organisations"]))
+        return redirect(network)
+    return _act_and_return(
+        request,
+        network,
+        services.network_member_add,
+        _("Members added."),
+        network=network,
+        organisations=form.cleaned_data["organisations"],
+    )
+
+
+@login_required
+@require_POST
+def network_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(NetworkMember.objects.select_related("network"), pk=pk)
+    services.network_member_remove(membership=membership, actor=request.user)
+    messages.success(request, _("The organisation is no longer a member of the network."))
+    return redirect(membership.network)
+
+
+def call_suggestions(request: HttpRequest) -> HttpResponse:
+    """The funding calls matching what a member typed, as <option>s for the post form."""
+    calls = selectors.funding_call_suggestions(request.GET.get("funding_call", ""))
+    return render(request, "partnering/_call_options.html", {"calls": calls})
 
 
 def graph_page(request: HttpRequest) -> HttpResponse:

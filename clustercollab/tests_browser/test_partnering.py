@@ -131,10 +131,87 @@ def test_technology_request_interest_acceptance_and_conversation(
 def test_the_network_graph_draws_partners(page: Page, taxonomies):
     from clustercollab.partnering.models import Partnership, PartnershipMember
 
-    partnership = Partnership.objects.create(name="Test Timber Partnership", programme="escp_4x")
+    partnership = Partnership.objects.create(
+        name="Test Timber Partnership", programme="escp_4x", status="published"
+    )
     for name in ("Test Cluster North", "Test Cluster South"):
         organisation = make_organisation(status="published", name=name)
         PartnershipMember.objects.create(partnership=partnership, organisation=organisation)
     page.goto("/partnering/graph/")
     expect(page.locator("#graph-status")).to_have_text("Organisations: 2 · Links: 1")
     expect(page.locator("#graph canvas").first).to_be_visible()
+
+
+def test_a_partnership_proposed_invited_accepted_and_validated(
+    browser: Browser, live_server, taxonomies
+):
+    coordinator_user = make_user("manager@north.example.org", password=PASSWORD)
+    partner_user = make_user("manager@south.example.org", password=PASSWORD)
+    staff = make_user("moderator@platform.example.org", staff=True, password=PASSWORD)
+    make_organisation(
+        admin=coordinator_user,
+        status="published",
+        name="Test Cluster North",
+        latitude=65.01,
+        longitude=25.47,
+    )
+    south = make_organisation(
+        admin=partner_user,
+        status="published",
+        name="Test Cluster South",
+        latitude=60.17,
+        longitude=24.94,
+    )
+
+    # The coordinator's admin proposes the partnership and invites the partner.
+    a = _log_in(browser, live_server, coordinator_user.email)
+    a.goto("/partnering/partnerships/")
+    a.get_by_role("link", name="Propose a partnership").click()
+    a.locator("#id_name").fill("Test Arctic Mining Partnership")
+    a.locator("#id_programme").select_option("escp_s3")
+    a.get_by_role("button", name="Save").click()
+    expect(a.get_by_text("Draft saved.")).to_be_visible()
+    partnership_url = a.url
+    a.locator("#id_organisations").fill(f"{live_server.url}{south.get_absolute_url()}")
+    a.get_by_role("button", name="Invite", exact=True).click()
+    expect(a.get_by_text("Invitations sent.")).to_be_visible()
+
+    # The partner's admin finds the invitation on the dashboard and accepts it.
+    b = _log_in(browser, live_server, partner_user.email)
+    b.goto("/dashboard/")
+    b.get_by_role("link", name="Test Arctic Mining Partnership").first.click()
+    b.get_by_role("button", name="Accept the invitation").click()
+    expect(b.get_by_text("Welcome to the partnership.")).to_be_visible()
+
+    # Submitted, then validated by staff: now public, with both members on the map.
+    a.goto(partnership_url)
+    a.get_by_role("button", name="Submit for validation").click()
+    expect(a.get_by_text("Submitted for validation.")).to_be_visible()
+    s = _log_in(browser, live_server, staff.email)
+    s.goto("/partnering/moderation/")
+    s.get_by_role("link", name="Test Arctic Mining Partnership").click()
+    s.locator("#id_action").select_option("publish")
+    s.get_by_role("button", name="Save decision").click()
+    expect(s.get_by_text("Decision saved.")).to_be_visible()
+    visitor = browser.new_context(base_url=live_server.url).new_page()
+    visitor.goto(partnership_url)
+    expect(visitor.locator("#partnership-map .leaflet-interactive")).to_have_count(2)
+
+
+def test_the_funding_call_is_suggested_while_typing(browser: Browser, live_server, taxonomies):
+    from clustercollab.content.tests.factories import post_call
+
+    user = make_user("manager@battery.example.org", password=PASSWORD)
+    make_organisation(admin=user, status="published", name="Test Battery Cluster")
+    post_call(
+        actor=make_user(staff=True),
+        organisation=None,
+        title="Test call: battery recycling",
+        topic_identifier="HORIZON-CL5-2027-D2-01-07",
+    )
+    page = _log_in(browser, live_server, user.email)
+    page.goto("/partnering/posts/new/")
+    page.locator("#id_funding_call").press_sequentially("cl5-2027", delay=30)
+    expect(page.locator("#funding-call-options option")).to_have_attribute(
+        "value", "HORIZON-CL5-2027-D2-01-07"
+    )

@@ -2,6 +2,7 @@
 between organisations; strategic partnerships and networks with their member organisations."""
 
 from clustercollab.partnering.models.partnerships import (
+    MemberStatus,
     Network,
     NetworkMember,
     NetworkScope,
@@ -43,6 +44,7 @@ __all__ = [
     "InterestStatus",
     "IprStatus",
     "MAX_KEYWORDS",
+    "MemberStatus",
     "Message",
     "Network",
     "NetworkMember",

@@ -1,11 +1,13 @@
 """Strategic partnerships and networks with their member organisations."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from clustercollab.core.models import Country, IndustrialEcosystem, TimeStampedModel
+from clustercollab.core.moderation import ModeratedModel, ModerationStatus
 from clustercollab.organisations.models import Organisation
 
 
@@ -22,8 +24,22 @@ class PartnershipRole(models.TextChoices):
     PARTNER = "partner", _("Partner")
 
 
-class Partnership(TimeStampedModel):
-    """A strategic cluster partnership (e.g. an ESCP or a Euroclusters project)."""
+class MemberStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    ACTIVE = "active", _("Member")
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def published(self) -> "PartnershipQuerySet":
+        return self.filter(status=ModerationStatus.PUBLISHED)
+
+
+class Partnership(TimeStampedModel, ModeratedModel):
+    """A strategic cluster partnership (e.g. an ESCP or a Euroclusters project).
+
+    Proposed by an admin of a member organisation (its coordinator), which invites the other
+    member organisations; staff validate it before it is public (core.moderation).
+    """
 
     name = models.CharField(_("name"), max_length=250)
     acronym = models.CharField(_("acronym"), max_length=50, blank=True)
@@ -42,6 +58,18 @@ class Partnership(TimeStampedModel):
     members = models.ManyToManyField(
         Organisation, through="PartnershipMember", related_name="partnerships"
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # News and events that their posting member organisations tagged with the partnership.
+    news = models.ManyToManyField(
+        "content.News", blank=True, related_name="partnerships", verbose_name=_("news")
+    )
+    events = models.ManyToManyField(
+        "content.Event", blank=True, related_name="partnerships", verbose_name=_("events")
+    )
+
+    objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -62,6 +90,11 @@ class Partnership(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("partnering:partnership_detail", kwargs={"pk": self.pk})
 
+    @property
+    def title(self) -> str:
+        """The name as content items call it (the staff's shared moderation queue shows it)."""
+        return str(self)
+
 
 class PartnershipMember(models.Model):
     partnership = models.ForeignKey(
@@ -72,6 +105,10 @@ class PartnershipMember(models.Model):
     )
     role = models.CharField(
         _("role"), max_length=12, choices=PartnershipRole.choices, default=PartnershipRole.PARTNER
+    )
+    # An invited organisation is listed once one of its admins accepted.
+    status = models.CharField(
+        _("membership"), max_length=10, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
     )
 
     class Meta:

@@ -129,8 +129,15 @@ class PartnerPost(TimeStampedModel, ModeratedModel):
         Country, blank=True, related_name="+", verbose_name=_("target countries")
     )
     deadline = models.DateField(_("deadline for expressions of interest"))
-    # R&D partner search. The funding call is text for now; it can become a link to the
-    # content app's FundingCall once that exists.
+    # R&D partner search: the call on the platform when there is one, else (or also) as text.
+    funding_call = models.ForeignKey(
+        "content.FundingCall",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="partner_searches",
+        verbose_name=_("funding call on this platform"),
+    )
     funding_call_identifier = models.CharField(
         _("funding call identifier"), max_length=120, blank=True
     )

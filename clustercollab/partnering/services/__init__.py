@@ -5,6 +5,19 @@ right) or ValidationError (a broken rule, with a readable message); nothing is s
 """
 
 from clustercollab.partnering.services.membership import is_member
+from clustercollab.partnering.services.partnerships import (
+    can_manage_network,
+    can_manage_partnership,
+    is_admin,
+    network_member_add,
+    network_member_remove,
+    partnership_invitation_answer,
+    partnership_invite,
+    partnership_member_remove,
+    partnership_moderate,
+    partnership_save,
+    partnership_submit,
+)
 from clustercollab.partnering.services.post_responses import (
     comment_create,
     interest_create,
@@ -35,6 +48,17 @@ from clustercollab.partnering.services.threads import (
 )
 
 __all__ = [
+    "can_manage_network",
+    "can_manage_partnership",
+    "is_admin",
+    "network_member_add",
+    "network_member_remove",
+    "partnership_invitation_answer",
+    "partnership_invite",
+    "partnership_member_remove",
+    "partnership_moderate",
+    "partnership_save",
+    "partnership_submit",
     "comment_create",
     "expire_partner_posts",
     "interest_create",

@@ -66,7 +66,27 @@ def post_problems(post: PartnerPost, *, today: Any = None) -> dict[str, list[str
         add("partnership_types", _("Choose partnership types from the list."))
     if post.deadline and post.deadline < today:
         add("deadline", _("The deadline cannot be in the past."))
+    if post.is_research and not (
+        post.funding_call_id or post.funding_call_identifier or post.funding_call_title
+    ):
+        add(
+            "funding_call_identifier",
+            _("For an R&D partner search, name the funding call (identifier or title)."),
+        )
     return problems
+
+
+def _name_the_call(post: PartnerPost) -> None:
+    """Copy a linked call's identifier, title and address into the text fields left empty: they
+    are what the post shows and the list searches if the call is ever unpublished."""
+    call = post.funding_call
+    if call is None:
+        return
+    post.funding_call_identifier = (
+        post.funding_call_identifier or call.topic_identifier or call.call_identifier
+    )[:120]
+    post.funding_call_title = (post.funding_call_title or call.title)[:300]
+    post.funding_call_url = post.funding_call_url or call.link
 
 
 @transaction.atomic
@@ -79,6 +99,7 @@ def post_save(*, post: PartnerPost, actor: Any, m2m: dict[str, Any] | None = Non
     if post.pk and post.status == PostStatus.ARCHIVED:
         raise ValidationError(_("An archived post cannot be edited."))
     creating = post.pk is None
+    _name_the_call(post)
     problems = post_problems(post)
     if problems:
         raise ValidationError(problems)

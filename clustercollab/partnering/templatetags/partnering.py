@@ -17,6 +17,10 @@ ACTION_LABELS = {
     "partnering.interest.accepted": _("an expression of interest was accepted"),
     "partnering.interest.declined": _("an expression of interest was declined"),
     "partnering.comment.created": _("a comment was added"),
+    "partnering.partnership.invited": _("an organisation was invited"),
+    "partnering.partnership.invitation_accepted": _("an invitation was accepted"),
+    "partnering.partnership.invitation_declined": _("an invitation was declined"),
+    "partnering.partnership.member_removed": _("a member left or was removed"),
 }
 
 
@@ -51,5 +55,18 @@ def partnering_for_member(user: Any) -> dict[str, Any]:
         "posts": list(selectors.posts_of_user(user)[:10]),
         "interests": list(selectors.interests_for_user(user).order_by("-created_at")[:10]),
         "unread": list(selectors.unread_threads(user)[:10]),
+        "invitations": list(selectors.partnership_invitations_for(user)[:10]),
+        "partnership_places": list(selectors.partnership_places_of_user(user)[:10]),
         "user": user,
+    }
+
+
+@register.inclusion_tag("partnering/_content_item_partnering.html")
+def partnering_for_content_item(item: Any) -> dict[str, Any]:
+    """On a news item or event, its partnerships; on a funding call, the partner searches."""
+    partnerships = getattr(item, "partnerships", None)
+    searches = getattr(item, "partner_searches", None)
+    return {
+        "partnerships": list(partnerships.published()) if partnerships is not None else [],
+        "searches": list(searches.listed()[:10]) if searches is not None else [],
     }

@@ -107,7 +107,7 @@ def test_interests_and_threads_only_for_the_organisations_involved():
 def test_partnerships_and_networks_are_public():
     a = make_organisation(status="published")
     partnership = Partnership.objects.create(
-        name="Nordic Bioeconomy Partnership", programme="escp_4i"
+        name="Nordic Bioeconomy Partnership", programme="escp_4i", status="published"
     )
     PartnershipMember.objects.create(partnership=partnership, organisation=a, role="coordinator")
     network = Network.objects.create(name="Test cluster association", scope="national")

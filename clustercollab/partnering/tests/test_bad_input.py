@@ -12,7 +12,9 @@ from clustercollab.partnering.models import (
     ContactThread,
     ExpressionOfInterest,
     Message,
+    Network,
     PartnerPost,
+    Partnership,
     PostStatus,
 )
 from clustercollab.partnering.tests.factories import make_post
@@ -53,6 +55,7 @@ def _form(organisation, **overrides):
         ),
         ({"partnership_types": []}, "This field is required"),
         ({"post_type": "RD"}, "name the funding call"),
+        ({"post_type": "RD", "funding_call": "NOT-A-CALL-01"}, "No published funding call"),
     ],
 )
 def test_the_post_form_refuses_bad_input(client, member, overrides, message):
@@ -76,6 +79,8 @@ def test_the_post_form_refuses_bad_input(client, member, overrides, message):
             "deadline",
             "in the past",
         ),
+        ({"post_type": "RD"}, "funding_call_identifier", "name the funding call"),
+        ({"post_type": "RD", "funding_call": 987654}, "funding_call", "does not exist"),
     ],
 )
 def test_the_api_refuses_bad_input(client, member, overrides, field, message):
@@ -221,3 +226,54 @@ def test_garbage_never_gives_a_server_error(client, member):
         ).status_code
         == 400
     )
+
+
+def test_garbage_on_partnerships_networks_and_calls_never_gives_a_server_error(client, member):
+    user, organisation = member
+    partnership = services.partnership_save(
+        partnership=Partnership(name="Test partnership", programme="other"),
+        actor=user,
+        coordinator=organisation,
+    )
+    network = Network.objects.create(name="Test network", scope="other", organisation=organisation)
+    big = "9" * 30
+    for url in [
+        "/partnering/partnerships/?page=abc",
+        f"/partnering/partnerships/{partnership.pk}/?news=abc&events=-1",
+        "/partnering/partnerships/999999/",
+        f"/partnering/networks/{network.pk}/?page=x",
+        f"/partnering/calls/suggestions/?funding_call={'x' * 5000}",
+        "/partnering/calls/suggestions/",
+    ]:
+        assert client.get(url).status_code < 500, url
+    for url, data in [
+        ("/partnering/partnerships/new/", {"coordinator": "abc", "start_date": "31.02.2026"}),
+        (f"/partnering/partnerships/{partnership.pk}/invite/", {"organisations": big}),
+        (f"/partnering/partnerships/{partnership.pk}/invite/", {}),
+        ("/partnering/partnerships/members/999999/answer/", {"decision": "accept"}),
+        (f"/partnering/networks/{network.pk}/members/", {"organisations": "/organisations/x/"}),
+        ("/partnering/posts/new/", {"funding_call": big, "post_type": "RD"}),
+        ("/partnering/posts/new/", {"funding_call": f"/calls/{'9' * 18}/x/"}),
+    ]:
+        assert client.post(url, data).status_code < 500, url
+    assert partnership.memberships.count() == 1
+    assert not network.memberships.exists()
+
+
+def test_an_answer_needs_an_explicit_decision(client, member):
+    user, organisation = member
+    coordinator_admin = make_user()
+    coordinator = make_organisation(admin=coordinator_admin, status="published")
+    partnership = services.partnership_save(
+        partnership=Partnership(name="Test partnership", programme="other"),
+        actor=coordinator_admin,
+        coordinator=coordinator,
+    )
+    [invitation] = services.partnership_invite(
+        partnership=partnership, actor=coordinator_admin, organisations=[organisation]
+    )
+    response = client.post(f"/partnering/partnerships/members/{invitation.pk}/answer/", {})
+    assert response.status_code == 302
+    assert "Choose accept or decline" in client.get(response.url).content.decode()
+    invitation.refresh_from_db()
+    assert invitation.status == "invited"

@@ -26,6 +26,7 @@ def partnership():
         start_date=date(2024, 1, 1),
         end_date=date(2026, 12, 31),
         smes_reached=420,
+        status="published",
     )
     PartnershipMember.objects.create(partnership=p, organisation=a, role="coordinator")
     PartnershipMember.objects.create(partnership=p, organisation=b, role="partner")

@@ -14,9 +14,14 @@ from clustercollab.partnering import services
 from clustercollab.partnering.models import (
     ContactThread,
     ExpressionOfInterest,
+    MemberStatus,
     Message,
+    Network,
+    NetworkMember,
     OrganisationBlock,
     PartnerPost,
+    Partnership,
+    PartnershipMember,
     PostStatus,
 )
 from clustercollab.partnering.tests.factories import make_post
@@ -174,6 +179,17 @@ def _report(world):
     )
 
 
+def _unblock(world):
+    thread = _thread(world)
+    services.organisation_block(thread=thread, actor=world["users"]["admin"])
+    return (
+        "post",
+        f"/partnering/threads/{thread.pk}/block/",
+        {"unblock": "1"},
+        (lambda: not OrganisationBlock.objects.filter(blocker=world["owner"]).exists()),
+    )
+
+
 def _moderate(world):
     post = make_post(world["owner"], status=PostStatus.SUBMITTED)
     return (
@@ -215,6 +231,7 @@ OWNER_WRITES = {
     "send_message": _message,
     "share_contact": _share,
     "block_sender": _block,
+    "unblock_sender": _unblock,
     "report_thread": _report,
     "api_create": _api_create,
     "api_update": _api_update,
@@ -334,3 +351,155 @@ def test_member_writes_on_behalf_of_an_organisation(world, write, actor):
         assert took_effect() == MEMBER_ALLOWED[actor], (write, actor)
     if actor == "visitor":
         assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+# Partnerships and networks are run by the admins of an organisation (editors post content
+# but do not commit their organisation to a partnership or a network's member list).
+def _partnership(world, coordinator=None, status="draft"):
+    partnership = Partnership.objects.create(
+        name="Test Timber Partnership", programme="escp_4x", status=status
+    )
+    PartnershipMember.objects.create(
+        partnership=partnership, organisation=coordinator or world["owner"], role="coordinator"
+    )
+    return partnership
+
+
+def _partnership_create(world):
+    return (
+        "post",
+        "/partnering/partnerships/new/",
+        {"coordinator": world["owner"].pk, "name": "Baltic Blue Growth", "programme": "other"},
+        lambda: Partnership.objects.filter(name="Baltic Blue Growth").exists(),
+    )
+
+
+def _partnership_edit(world):
+    partnership = _partnership(world)
+    return (
+        "post",
+        f"/partnering/partnerships/{partnership.pk}/edit/",
+        {"name": "Renamed", "programme": "other"},
+        lambda: Partnership.objects.get(pk=partnership.pk).name == "Renamed",
+    )
+
+
+def _partnership_submit(world):
+    partnership = _partnership(world)
+    return (
+        "post",
+        f"/partnering/partnerships/{partnership.pk}/submit/",
+        {},
+        lambda: Partnership.objects.get(pk=partnership.pk).status == "submitted",
+    )
+
+
+def _partnership_invite(world):
+    partnership = _partnership(world)
+    return (
+        "post",
+        f"/partnering/partnerships/{partnership.pk}/invite/",
+        {"organisations": str(world["partner"].pk)},
+        lambda: partnership.memberships.filter(organisation=world["partner"]).exists(),
+    )
+
+
+def _partnership_remove(world):
+    partnership = _partnership(world)
+    member = PartnershipMember.objects.create(
+        partnership=partnership, organisation=world["partner"]
+    )
+    return (
+        "post",
+        f"/partnering/partnerships/members/{member.pk}/remove/",
+        {},
+        lambda: not PartnershipMember.objects.filter(pk=member.pk).exists(),
+    )
+
+
+def _invitation_answer(world):
+    # The partner's partnership invites the owner organisation: the owner's admin answers.
+    partnership = _partnership(world, coordinator=world["partner"])
+    invitation = PartnershipMember.objects.create(
+        partnership=partnership, organisation=world["owner"], status=MemberStatus.INVITED
+    )
+    return (
+        "post",
+        f"/partnering/partnerships/members/{invitation.pk}/answer/",
+        {"decision": "accept"},
+        lambda: PartnershipMember.objects.get(pk=invitation.pk).status == MemberStatus.ACTIVE,
+    )
+
+
+def _network(world):
+    return Network.objects.create(
+        name="Test Cluster Association", scope="national", organisation=world["owner"]
+    )
+
+
+def _network_add(world):
+    network = _network(world)
+    return (
+        "post",
+        f"/partnering/networks/{network.pk}/members/",
+        {"organisations": str(world["partner"].pk)},
+        lambda: network.memberships.exists(),
+    )
+
+
+def _network_remove(world):
+    member = NetworkMember.objects.create(network=_network(world), organisation=world["partner"])
+    return (
+        "post",
+        f"/partnering/networks/members/{member.pk}/remove/",
+        {},
+        lambda: not NetworkMember.objects.filter(pk=member.pk).exists(),
+    )
+
+
+ADMIN_WRITES = {
+    "partnership_create": _partnership_create,
+    "partnership_edit": _partnership_edit,
+    "partnership_submit": _partnership_submit,
+    "partnership_invite": _partnership_invite,
+    "partnership_remove_member": _partnership_remove,
+    "partnership_answer_invitation": _invitation_answer,
+    "network_add_members": _network_add,
+    "network_remove_member": _network_remove,
+}
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("write", list(ADMIN_WRITES))
+def test_admin_writes(world, write, actor):
+    method, url, data, took_effect = ADMIN_WRITES[write](world)
+    audit_before = AuditLogEntry.objects.count()
+    response = _send(_client(world, actor), method, url, data)
+    assert response.status_code != 500
+    assert took_effect() == (actor == "admin"), (write, actor, response.status_code)
+    if actor == "admin":
+        return
+    assert AuditLogEntry.objects.count() == audit_before
+    if actor == "visitor":
+        assert response.status_code == 302 and "/accounts/login/" in response.url
+    elif write == "partnership_create":
+        # Not an admin of the organisation: it is not among the choices, or the member is
+        # sent back because they administer no organisation.
+        assert response.status_code in (200, 302)
+    else:
+        assert response.status_code in (403, 404), (write, actor, response.status_code)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_only_staff_validate_partnerships(world, actor):
+    partnership = _partnership(world, status="submitted")
+    response = _send(
+        _client(world, actor),
+        "post",
+        f"/partnering/partnerships/{partnership.pk}/moderate/",
+        {"action": "publish"},
+    )
+    published = Partnership.objects.get(pk=partnership.pk).status == "published"
+    assert published == (actor == "staff")
+    if actor != "staff":
+        assert response.status_code == 302 and "login" in response.url
