@@ -189,7 +189,8 @@ def moderation_queue_rows() -> list[QueueRow]:
 
 
 def _other_apps_queue_streams() -> list[list[QueueRow]]:
-    """Partner search posts and crisis-forum posts, reviewed on their own apps' pages."""
+    """Partner search posts, crisis-forum posts, publications and transition resources,
+    reviewed on their own apps' pages."""
     from django.urls import reverse
 
     from clustercollab.partnering.models import PartnerPost
@@ -223,7 +224,9 @@ def _other_apps_queue_streams() -> list[list[QueueRow]]:
         for post in forum_posts_awaiting_moderation()
         if post.submitted_at is not None
     ]
-    return [posts, forum]
+    from clustercollab.publications.selectors import library_queue_rows
+
+    return [posts, forum, library_queue_rows()]
 
 
 def news_latest(limit: int = 5) -> list[News]:

@@ -21,6 +21,11 @@ def send_content_status_email(*, kind: str, item_id: int, action: str, reason: s
     item = model.objects.select_related("author", "organisation").filter(pk=item_id).first()
     if item is None:
         return 0
+    return email_poster_about_status(item, action=action, reason=reason)
+
+
+def email_poster_about_status(item: object, *, action: str, reason: str = "") -> int:
+    """Send the status e-mail of one moderated item (also used by other apps' items)."""
     if item.author is not None and item.author.is_active:
         recipients = [item.author.email]
     elif item.organisation is not None:
