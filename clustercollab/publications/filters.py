@@ -36,6 +36,9 @@ class PublicationFilter(ContentFilterSet):
         label=_("Transition theme"), field_name="transition_theme", choices=TransitionTheme.choices
     )
     author = IdFilter(label=_("Author"), field_name="authors", widget=forms.HiddenInput)
+    # The year stands for dates here; the content lists' publication-date range is left out.
+    date_from = None
+    date_to = None
 
     class Meta:
         model = Publication
@@ -47,6 +50,8 @@ class TransitionResourceFilter(ContentFilterSet):
         label=_("Transition theme"), choices=TransitionTheme.choices
     )
     kind = django_filters.ChoiceFilter(label=_("Kind of resource"), choices=ResourceKind.choices)
+    date_from = None
+    date_to = None
 
     class Meta:
         model = TransitionResource

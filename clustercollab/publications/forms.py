@@ -39,6 +39,7 @@ class PublicationForm(ContentForm):
         queryset=Partnership.objects.order_by("name"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 5}),
+        help_text=_("For good-practice cases."),
     )
 
     class Meta:
@@ -63,9 +64,6 @@ class PublicationForm(ContentForm):
             "publication_date": forms.DateInput(attrs={"type": "date"}),
             "file": forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
         }
-        help_texts = {
-            "source_partnerships": _("For good-practice cases."),
-        }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -74,6 +72,10 @@ class PublicationForm(ContentForm):
         self.fields["source_organisations"].help_text = _(
             "For good-practice cases: the organisations whose practice it describes. "
         ) + str(ORGANISATIONS_HELP)
+        organisations = kwargs.get("organisations")
+        if self.instance.pk is None and organisations is not None and len(organisations) == 1:
+            # A member of one organisation usually posts what it wrote.
+            self.initial.setdefault("authors", str(organisations[0].pk))
         if self.instance.pk:
             for name in ("authors", "source_organisations"):
                 self.initial[name] = "\n".join(

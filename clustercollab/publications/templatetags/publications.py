@@ -6,12 +6,12 @@ from clustercollab.publications import selectors
 register = template.Library()
 
 
-@register.inclusion_tag("publications/_resources_for_you.html")
-def resources_for_you(user: object) -> dict:
-    """For each of the member's organisations: transition resources and good practices that
-    share an ecosystem or a keyword with it."""
+@register.inclusion_tag("publications/_dashboard_library.html")
+def library_dashboard_section(user: object) -> dict:
+    """The member's publications, and for each of their organisations the transition resources
+    and good practices that share an ecosystem or a keyword with it."""
     if not getattr(user, "is_authenticated", False):
-        return {"rows": []}
+        return {"rows": [], "publications": []}
     memberships = (
         Membership.objects.filter(user=user)
         .select_related("organisation")
@@ -25,7 +25,11 @@ def resources_for_you(user: object) -> dict:
         }
         for membership in memberships
     ]
-    return {"rows": rows}
+    return {
+        "rows": rows,
+        "publications": list(selectors.publications_of_user(user)[:10]),
+        "can_post": bool(rows) or user.is_staff,
+    }
 
 
 @register.inclusion_tag("publications/_organisation_publications.html")

@@ -160,3 +160,19 @@ def test_unknown_moderation_kind_is_not_found(client, staff):
     assert client.get("/moderation/library/story/1/").status_code == 404
     assert client.get("/moderation/library/publication/999999/").status_code == 404
     assert Publication.objects.count() == 0
+
+
+def test_the_posters_dashboard_lists_their_publications(client, editor, submitted, other_user):
+    client.force_login(editor)
+    page = client.get("/dashboard/").content.decode()
+    assert "My publications" in page
+    assert submitted.title in page and "Draft" in page
+    client.force_login(other_user)
+    assert submitted.title not in client.get("/dashboard/").content.decode()
+
+
+@pytest.fixture
+def other_user(db):
+    from clustercollab.organisations.tests.factories import make_user
+
+    return make_user()
