@@ -7,8 +7,6 @@ from clustercollab.content.forms import ContentForm, OrganisationsField, _formfi
 from clustercollab.partnering.models import Partnership
 from clustercollab.publications.models import Publication, TransitionResource
 
-ORGANISATIONS_HELP = _("Addresses of their profiles on this site (or their numbers), one per line.")
-
 
 class PublicationForm(ContentForm):
     M2M_FIELDS = (
@@ -32,7 +30,10 @@ class PublicationForm(ContentForm):
         label=_("Organisations it came from"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=ORGANISATIONS_HELP,
+        help_text=_(
+            "For good-practice cases: the organisations whose practice it describes, by the "
+            "addresses of their profiles on this site (or their numbers), one per line."
+        ),
     )
     source_partnerships = forms.ModelMultipleChoiceField(
         label=_("Partnerships it came from"),
@@ -69,9 +70,6 @@ class PublicationForm(ContentForm):
         super().__init__(*args, **kwargs)
         self.fields["summary"].required = True
         self.fields["file"].help_text = _("A PDF file.")
-        self.fields["source_organisations"].help_text = _(
-            "For good-practice cases: the organisations whose practice it describes. "
-        ) + str(ORGANISATIONS_HELP)
         organisations = kwargs.get("organisations")
         if self.instance.pk is None and organisations is not None and len(organisations) == 1:
             # A member of one organisation usually posts what it wrote.
