@@ -36,7 +36,12 @@ POSTING_ROLES = (Role.ADMIN, Role.EDITOR)
 
 
 def kind_of(item: ContentItem) -> str:
-    return next(kind for kind, model in CONTENT_KINDS.items() if isinstance(item, model))
+    """The short name of a content item (news, event, call, story); for the moderated items of
+    other apps built on ContentItem, their model's name."""
+    return next(
+        (kind for kind, model in CONTENT_KINDS.items() if isinstance(item, model)),
+        item._meta.model_name,
+    )
 
 
 def with_relations(queryset: QuerySet) -> QuerySet:

@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clustercollab.content import selectors as content_selectors
-from clustercollab.content.forms import ModerationForm
-from clustercollab.content.models import ContentItem
+from clustercollab.content.views import _created_message, _error_text, moderation_review_page
 from clustercollab.core.selectors import audit_log_for
 from clustercollab.publications import selectors, services
 from clustercollab.publications.filters import PublicationFilter, TransitionResourceFilter
@@ -26,10 +25,6 @@ from clustercollab.publications.models import Publication, TransitionTheme
 
 PAGE_SIZE = 20
 FILTERS_BY_KIND = {"publication": PublicationFilter, "resource": TransitionResourceFilter}
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _add_errors(form: object, error: ValidationError | PermissionDenied) -> None:
@@ -132,19 +127,6 @@ def publication_download(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
-def _created_message(request: HttpRequest, item: ContentItem) -> None:
-    if item.is_public:
-        messages.success(request, _("Published."))
-    elif item.status == "submitted":
-        messages.success(
-            request,
-            _("Submitted for validation. Staff review submissions within %(days)d days.")
-            % {"days": settings.MODERATION_REVIEW_DAYS},
-        )
-    else:
-        messages.success(request, _("Draft saved. Submit it for validation when it is ready."))
-
-
 def _form_page(request: HttpRequest, **context: object) -> HttpResponse:
     return render(
         request,
@@ -242,32 +224,6 @@ def moderation_review(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if model is None:
         raise Http404
     item = get_object_or_404(selectors.with_relations(model.objects.all()), pk=pk)
-    form = ModerationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.item_moderate(
-                item=item,
-                actor=request.user,
-                transition=form.cleaned_data["action"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            form.add_error(None, _error_text(error))
-        else:
-            messages.success(
-                request,
-                _("Done: “%(title)s” is now “%(status)s”.")
-                % {"title": item.title, "status": item.get_status_display()},
-            )
-            return redirect("content:moderation_queue")
-    return render(
-        request,
-        "content/moderation_review.html",
-        {
-            "item": item,
-            "kind": kind,
-            "form": form,
-            "history": audit_log_for(item)[:30],
-            "detail_template": f"publications/_{kind}_body.html",
-        },
+    return moderation_review_page(
+        request, item=item, kind=kind, detail_template=f"publications/_{kind}_body.html"
     )
