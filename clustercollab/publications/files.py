@@ -23,6 +23,7 @@ PDF_SIGNATURE = b"%PDF-"
 # Only the first pages' text is indexed: enough to find a paper by its content.
 INDEXED_PAGES = 20
 INDEXED_CHARACTERS = 50_000
+END_MARKER_WINDOW = 1024
 
 
 def publication_upload_to(instance: object, filename: str) -> str:
@@ -49,15 +50,23 @@ def validate_pdf(file: File) -> None:
             _("This file is not a PDF: it does not start with the PDF signature “%PDF-”."),
             code="not_pdf",
         )
+    broken = ValidationError(
+        _("This PDF cannot be read; it may be damaged. Export it again and upload it."),
+        code="broken_pdf",
+    )
+    # Readers look for the end marker in the last kilobyte; without it pypdf would search the
+    # whole file line by line (seconds for a large upload) before giving up.
+    file.seek(max(0, (file.size or 0) - END_MARKER_WINDOW))
+    tail = file.read()
+    file.seek(0)
+    if b"%%EOF" not in tail:
+        raise broken
     try:
         reader = PdfReader(file)
         pages = len(reader.pages)
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as error:
         logger.info("Unreadable PDF upload: %s", error)
-        raise ValidationError(
-            _("This PDF cannot be read; it may be damaged. Export it again and upload it."),
-            code="broken_pdf",
-        ) from error
+        raise broken from error
     finally:
         file.seek(0)
     if pages == 0:

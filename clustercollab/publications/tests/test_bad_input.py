@@ -62,9 +62,14 @@ def test_a_pdf_with_wrong_magic_bytes_is_refused(client, editor, organisation, s
     _assert_rejected(response, settings, "This file is not a PDF")
 
 
-def test_a_file_that_only_starts_like_a_pdf_is_refused(client, editor, organisation, settings):
+@pytest.mark.parametrize(
+    "content", [b"%PDF-1.7\nnot really", b"%PDF-1.7\nnot really\nstartxref\n9\n%%EOF\n"]
+)
+def test_a_file_that_only_starts_like_a_pdf_is_refused(
+    client, editor, organisation, settings, content
+):
     client.force_login(editor)
-    upload = SimpleUploadedFile("paper.pdf", b"%PDF-1.7\nnot really", content_type="text/plain")
+    upload = SimpleUploadedFile("paper.pdf", content, content_type="application/pdf")
     response = _post(client, organisation, file=upload)
     _assert_rejected(response, settings, "This PDF cannot be read")
 
