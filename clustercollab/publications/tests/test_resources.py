@@ -141,3 +141,62 @@ def test_api_member_proposes_a_resource(client, editor, organisation):
     )
     assert response.status_code == 201, response.content
     assert response.json()["status"] == ModerationStatus.SUBMITTED
+
+
+@pytest.fixture
+def superuser(staff):
+    staff.is_superuser = True
+    staff.save()
+    return staff
+
+
+def test_staff_add_resources_in_the_admin_and_they_are_published(client, superuser):
+    client.force_login(superuser)
+    assert client.get("/admin/publications/transitionresource/add/").status_code == 200
+    response = client.post(
+        "/admin/publications/transitionresource/add/",
+        {
+            "title": "Resource efficiency self-assessment",
+            "slug": "resource-efficiency-self-assessment",
+            "kind": "tool",
+            "theme": "resource_efficiency",
+            "language": "en",
+            "link": "https://example.org/self-assessment",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    page = client.get("/transition/").content.decode()
+    assert "Resource efficiency self-assessment" in page
+
+
+def test_staff_see_publications_in_the_admin(client, superuser, organisation):
+    publication = make_publication(authors=[organisation])
+    client.force_login(superuser)
+    assert client.get("/admin/publications/publication/").status_code == 200
+    url = f"/admin/publications/publication/{publication.pk}/change/"
+    assert client.get(url).status_code == 200
+
+
+def test_the_admin_also_refuses_a_non_pdf(client, superuser, organisation):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    publication = make_publication(authors=[organisation])
+    stored = publication.file.name
+    client.force_login(superuser)
+    url = f"/admin/publications/publication/{publication.pk}/change/"
+    response = client.post(
+        url,
+        {
+            "title": publication.title,
+            "slug": publication.slug,
+            "publication_type": "report",
+            "publication_date": "2025-03-01",
+            "authors": [organisation.pk],
+            "language": "en",
+            "file": SimpleUploadedFile("x.pdf", b"hello", content_type="application/pdf"),
+        },
+    )
+    assert response.status_code == 200
+    assert "This file is not a PDF" in response.content.decode()
+    publication.refresh_from_db()
+    assert publication.file.name == stored
