@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "clustercollab.response",
     "clustercollab.registrations",
     "clustercollab.regional",
+    "clustercollab.publications",
     "clustercollab.api",
 ]
 
@@ -239,6 +240,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Days within which staff promise to review a submitted profile or post.
 MODERATION_REVIEW_DAYS = env_int("MODERATION_REVIEW_DAYS", 14)
 LOGO_MAX_BYTES = env_int("LOGO_MAX_BYTES", 2 * 1024 * 1024)
+PUBLICATION_FILE_MAX_BYTES = env_int("PUBLICATION_FILE_MAX_BYTES", 20 * 1024 * 1024)
 LOGO_MAX_PIXELS = 400
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -362,6 +364,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LanguageEnum": "clustercollab.settings.PROFILE_LANGUAGES",
         "SupplyUnitEnum": "clustercollab.response.models.Unit",
+        "TransitionThemeEnum": "clustercollab.publications.models.TransitionTheme",
+        "ResourceKindEnum": "clustercollab.publications.models.ResourceKind",
+        "OrganisationKindEnum": "clustercollab.organisations.models.OrganisationKind",
     },
 }
 

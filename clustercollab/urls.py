@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("clustercollab.organisations.urls")),
     path("", include("clustercollab.content.urls")),
     path("", include("clustercollab.registrations.urls")),
+    path("", include("clustercollab.publications.urls")),
     path("partnering/", include("clustercollab.partnering.urls")),
     path("matchmaking/", include("clustercollab.matchmaking.urls")),
     path("response/", include("clustercollab.response.urls")),

@@ -36,7 +36,12 @@ POSTING_ROLES = (Role.ADMIN, Role.EDITOR)
 
 
 def kind_of(item: ContentItem) -> str:
-    return next(kind for kind, model in CONTENT_KINDS.items() if isinstance(item, model))
+    """The short name of a content item (news, event, call, story); for the moderated items of
+    other apps built on ContentItem, their model's name."""
+    return next(
+        (kind for kind, model in CONTENT_KINDS.items() if isinstance(item, model)),
+        item._meta.model_name,
+    )
 
 
 def with_relations(queryset: QuerySet) -> QuerySet:
@@ -189,8 +194,8 @@ def moderation_queue_rows() -> list[QueueRow]:
 
 
 def _other_apps_queue_streams() -> list[list[QueueRow]]:
-    """Partner search posts, strategic partnerships and crisis-forum posts, reviewed on their
-    own apps' pages."""
+    """Partner search posts, strategic partnerships, crisis-forum posts, publications and
+    transition resources, reviewed on their own apps' pages."""
     from django.urls import reverse
 
     from clustercollab.partnering.models import PartnerPost, Partnership
@@ -198,6 +203,7 @@ def _other_apps_queue_streams() -> list[list[QueueRow]]:
         partnerships_awaiting_moderation,
         posts_awaiting_moderation,
     )
+    from clustercollab.publications.selectors import library_queue_rows
     from clustercollab.response.models import ForumPost
     from clustercollab.response.selectors import forum_posts_awaiting_moderation
 
@@ -237,6 +243,7 @@ def _other_apps_queue_streams() -> list[list[QueueRow]]:
             ),
             Partnership._meta.verbose_name,
         ),
+        library_queue_rows(),
     ]
 
 

@@ -1,4 +1,7 @@
-"""Writes on member content: create, update, submit, moderate; every step audited."""
+"""Writes on member content: create, update, submit, moderate; every step audited.
+
+They serve every moderated ContentItem, also other apps' (the publications library).
+"""
 
 from collections.abc import Iterable
 from typing import Any
@@ -46,10 +49,10 @@ def _set_m2m(item: ContentItem, m2m: dict[str, Iterable] | None) -> None:
 
 
 def _notify_poster(item: ContentItem, action: str, reason: str = "") -> None:
-    kind = kind_of(item)
+    model_label = item._meta.label_lower
     transaction.on_commit(
         lambda: tasks.send_content_status_email.enqueue(
-            kind=kind, item_id=item.pk, action=action, reason=reason
+            model_label=model_label, item_id=item.pk, action=action, reason=reason
         )
     )
 

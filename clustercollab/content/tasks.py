@@ -1,5 +1,6 @@
 """Background jobs of the content app: thin wrappers that load by id and send."""
 
+from django.apps import apps
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -10,14 +11,17 @@ from clustercollab.organisations.models import Role
 
 
 @task()
-def send_content_status_email(*, kind: str, item_id: int, action: str, reason: str = "") -> int:
+def send_content_status_email(
+    *, item_id: int, action: str, reason: str = "", kind: str = "", model_label: str = ""
+) -> int:
     """E-mail the poster (else the organisation's admins) about a moderation step.
 
-    Returns how many e-mails were sent.
+    The item is named by its model's label (``content.news``, also other apps' ContentItem
+    models) or, as before, by its content kind. Returns how many e-mails were sent.
     """
     from clustercollab.content.selectors import CONTENT_KINDS
 
-    model = CONTENT_KINDS.get(kind)
+    model = apps.get_model(model_label) if model_label else CONTENT_KINDS.get(kind)
     item = model.objects.select_related("author", "organisation").filter(pk=item_id).first()
     if item is None:
         return 0

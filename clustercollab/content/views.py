@@ -444,6 +444,16 @@ def moderation_review(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if model is None:
         raise Http404
     item = get_object_or_404(selectors.with_relations(model.objects.all()), pk=pk)
+    return moderation_review_page(
+        request, item=item, kind=kind, detail_template=f"content/_{kind}_body.html"
+    )
+
+
+def moderation_review_page(
+    request: HttpRequest, *, item: ContentItem, kind: str, detail_template: str
+) -> HttpResponse:
+    """Staff's decision on one item, also for other apps' ContentItem models; the calling view
+    checks that the user is staff."""
     form = ModerationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -470,6 +480,6 @@ def moderation_review(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "kind": kind,
             "form": form,
             "history": audit_log_for(item)[:30],
-            "detail_template": f"content/_{kind}_body.html",
+            "detail_template": detail_template,
         },
     )
