@@ -13,6 +13,7 @@ urlpatterns = [
     path("partnering/", include("clustercollab.partnering.urls")),
     path("matchmaking/", include("clustercollab.matchmaking.urls")),
     path("response/", include("clustercollab.response.urls")),
+    path("statistics/", include("clustercollab.insights.urls")),
     path("api/", include("clustercollab.api.urls")),
     path("accounts/", include("clustercollab.accounts.urls")),
     path("accounts/", include("allauth.urls")),

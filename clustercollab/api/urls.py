@@ -13,6 +13,7 @@ urlpatterns = [
     path("v1/", include("clustercollab.partnering.api")),
     path("v1/", include("clustercollab.matchmaking.api")),
     path("v1/", include("clustercollab.response.api")),
+    path("v1/", include("clustercollab.insights.api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     # Last: whatever no endpoint above answers. Only addresses ending in a slash, so that a
