@@ -55,6 +55,12 @@ def _map_data(breakdown: Breakdown) -> dict | None:
     }
 
 
+def _dashboard_rows(breakdown: Breakdown) -> list[list]:
+    rows = breakdown.value_rows()
+    # A time series shows its latest months; the others their largest rows.
+    return rows[-DASHBOARD_ROWS:] if breakdown.chart == "line" else rows[:DASHBOARD_ROWS]
+
+
 def _filters(request: HttpRequest) -> InsightsFilterForm:
     form = InsightsFilterForm(request.GET)
     form.is_valid()
@@ -73,8 +79,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "choices": filter_choices(),
             "problems": form.problems(),
             "figures": figures,
-            "breakdowns": breakdowns,
-            "rows_shown": DASHBOARD_ROWS,
+            "sections": [(b, _dashboard_rows(b)) for b in breakdowns],
             "charts": [_chart_data(b) for b in breakdowns],
             "maps": [m for m in (_map_data(b) for b in breakdowns) if m],
             "query": urlencode(figures.filters.as_params()),

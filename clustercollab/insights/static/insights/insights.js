@@ -65,6 +65,8 @@
         layer.bindTooltip(name);
       },
     }).addTo(view);
+    // How many areas have a value: lets a reader (and a test) check the map against the table.
+    element.dataset.shaded = outlines.features.filter((f) => map.values[f.properties.code]).length;
     element.dataset.drawn = "true";
   }
 
