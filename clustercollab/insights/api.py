@@ -4,6 +4,8 @@
 unknown parameter or value answers 400 in the API's error format.
 """
 
+import re
+
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -24,14 +26,24 @@ from clustercollab.insights.selectors import (
 )
 
 
+class _CodeLookup(serializers.SlugRelatedField):
+    """A code or slug looked up in the database only when it is one (PostgreSQL refuses some
+    characters outright, such as NUL)."""
+
+    def to_internal_value(self, data: object) -> object:
+        if not isinstance(data, str) or not re.fullmatch(r"[A-Za-z0-9_-]{1,50}", data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class StatisticsParameters(serializers.Serializer):
-    country = serializers.SlugRelatedField(
+    country = _CodeLookup(
         slug_field="code",
         queryset=Country.objects.all(),
         required=False,
         help_text="ISO country code, e.g. FI: only organisations (and their activity) there.",
     )
-    ecosystem = serializers.SlugRelatedField(
+    ecosystem = _CodeLookup(
         slug_field="slug",
         queryset=IndustrialEcosystem.objects.all(),
         required=False,

@@ -48,6 +48,8 @@ def test_the_kinds_of_finnish_energy_organisations(client, dataset):
     [
         ({"country": "XX"}, "country", "does not exist"),
         ({"ecosystem": "space"}, "ecosystem", "does not exist"),
+        ({"country": "\x00"}, "country", "Invalid value"),
+        ({"ecosystem": "x" * 300}, "ecosystem", "Invalid value"),
         (
             {"countri": "FI"},
             "countri",

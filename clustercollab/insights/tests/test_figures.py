@@ -141,3 +141,14 @@ def test_after_a_change_the_last_figures_are_shown_while_a_task_renews_them(data
     assert queued[0].kwargs == {"country": "", "ecosystem": "", "language": "en"}
     refresh_dashboard_figures.call(**queued[0].kwargs)
     assert dashboard_figures(InsightsFilters()).totals["countries"] == 4
+
+
+def test_the_refresh_command_fills_the_cache_in_every_language(dataset, django_assert_num_queries):
+    from django.core.management import call_command
+    from django.utils import translation
+
+    call_command("refresh_statistics", "--countries", verbosity=0)
+    for language in ("en", "de", "fi", "fr"):
+        with translation.override(language), django_assert_num_queries(0):
+            dashboard_figures(InsightsFilters())
+            dashboard_figures(InsightsFilters(country="FR"))

@@ -92,6 +92,13 @@ def test_every_indicator_page_and_csv_answers(client, dataset):
         )
 
 
+@pytest.mark.parametrize("value", ["\x00", "F" * 300, "fi"])
+def test_odd_filter_values_never_fail(client, value):
+    for url in ("/statistics/", "/statistics/countries/", "/statistics/countries.csv"):
+        response = client.get(url, {"country": value, "ecosystem": value})
+        assert response.status_code in (200, 400)
+
+
 def test_a_csv_with_a_bad_filter_is_refused_with_the_reason(client, dataset):
     response = client.get(reverse("insights:csv", args=["countries"]), {"ecosystem": "nope"})
     assert response.status_code == 400
