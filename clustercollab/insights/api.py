@@ -5,6 +5,7 @@ unknown parameter or value answers 400 in the API's error format.
 """
 
 import re
+from urllib.parse import urlencode
 
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -146,6 +147,7 @@ class StatisticsOverview(APIView):
                 "title": breakdown.title,
                 "url": request.build_absolute_uri(
                     reverse("api:statistics-indicator", kwargs={"indicator": key})
+                    + (f"?{urlencode(filters.as_params())}" if filters.as_params() else "")
                 ),
             }
             for key, breakdown in figures.breakdowns.items()

@@ -4,7 +4,8 @@ Every figure is a grouped count (or sum) computed by the database, never by load
 whole set for one filter (country, ecosystem) and language is cached until the data changes:
 the cache key carries this app's version (bumped by signals, see apps.py) and the directory's
 version (bumped by bulk imports through ``organisations.selectors.directory_changed``), and the
-entry expires after ``INSIGHTS_CACHE_SECONDS`` in any case.
+entry expires after ``INSIGHTS_CACHE_SECONDS`` in any case. The last set computed for a filter
+is also kept (``INSIGHTS_STALE_SECONDS``) and shown while a task computes the new one.
 """
 
 from collections import defaultdict
@@ -18,7 +19,7 @@ from django.db.models.functions import Cast, Substr
 from django.utils.translation import get_language, gettext, pgettext
 
 from clustercollab.content.models import Event, FundingCall, News, SuccessStory
-from clustercollab.core.models import Country, IndustrialEcosystem, NutsRegion
+from clustercollab.core.models import Country, CountryGroup, IndustrialEcosystem, NutsRegion
 from clustercollab.core.moderation import ModerationStatus
 from clustercollab.matchmaking.models import MatchmakingEvent, Meeting, MeetingStatus, Participant
 from clustercollab.organisations.models import (
@@ -109,13 +110,14 @@ def dashboard_figures(filters: InsightsFilters) -> DashboardFigures:
     background task computes the new ones (at once when tasks run immediately); only when there
     are no figures at all are they computed in the request.
     """
-    figures = cache.get(_cache_key(filters))
+    key = _cache_key(filters)
+    figures = cache.get(key)
     if figures is not None:
         return figures
     stale = cache.get(_stale_key(filters))
     if stale is None:
         return refresh_figures(filters)
-    if cache.add(f"{_cache_key(filters)}:refreshing", 1, timeout=REFRESH_LOCK_SECONDS):
+    if cache.add(f"{key}:refreshing", 1, timeout=REFRESH_LOCK_SECONDS):
         from clustercollab.insights.tasks import refresh_dashboard_figures
 
         refresh_dashboard_figures.enqueue(
@@ -123,7 +125,7 @@ def dashboard_figures(filters: InsightsFilters) -> DashboardFigures:
             ecosystem=filters.ecosystem,
             language=get_language() or settings.LANGUAGE_CODE,
         )
-    return cache.get(_cache_key(filters)) or stale
+    return cache.get(key) or stale
 
 
 # How long one background refresh of a filter's figures may take before another is started.
@@ -517,7 +519,7 @@ def filter_choices() -> dict[str, list[tuple[str, str]]]:
         with_profiles = Organisation.objects.filter(status=ModerationStatus.PUBLISHED).values(
             "country_id"
         )
-        countries = Country.objects.filter(Q(pk__in=with_profiles) | Q(group="eu"))
+        countries = Country.objects.filter(Q(pk__in=with_profiles) | Q(group=CountryGroup.EU))
         choices = {
             "country": sorted(((c.code, c.local_name) for c in countries), key=lambda c: c[1]),
             "ecosystem": [(e.slug, str(e)) for e in IndustrialEcosystem.objects.all()],

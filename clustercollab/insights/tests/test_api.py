@@ -19,7 +19,11 @@ def test_the_overview_gives_the_totals_and_links_every_indicator(client, dataset
     assert body["totals"] == compute_figures(InsightsFilters(country="DE")).totals
     assert body["totals"]["organisations"] == 3
     assert [i["indicator"] for i in body["indicators"]] == list(INDICATORS)
-    assert body["indicators"][0]["url"] == "http://testserver/api/v1/statistics/countries/"
+    assert body["indicators"][0]["url"] == (
+        "http://testserver/api/v1/statistics/countries/?country=DE"
+    )
+    unfiltered = client.get("/api/v1/statistics/").json()
+    assert unfiltered["indicators"][1]["url"] == "http://testserver/api/v1/statistics/regions/"
 
 
 @pytest.mark.parametrize("indicator", INDICATORS)
