@@ -9,8 +9,10 @@ is also kept (``INSIGHTS_STALE_SECONDS``) and shown while a task computes the ne
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -141,10 +143,30 @@ def refresh_figures(filters: InsightsFilters) -> DashboardFigures:
     return figures
 
 
-def _cache_key(filters: InsightsFilters) -> str:
+def _versions() -> str:
     version = cache.get_or_set(VERSION_KEY, 1, timeout=None)
     directory_version = cache.get_or_set(DIRECTORY_VERSION_KEY, 1, timeout=None)
-    return f"insights:figures:{version}:{directory_version}:{_filter_key(filters)}"
+    return f"{version}:{directory_version}"
+
+
+def _cache_key(filters: InsightsFilters) -> str:
+    return f"insights:figures:{_versions()}:{_filter_key(filters)}"
+
+
+class _Counts:
+    """The database's answers for one filter, cached without a language: the figures in a
+    second language only look up names."""
+
+    def __init__(self, filters: InsightsFilters) -> None:
+        self.prefix = f"insights:counts:{_versions()}:{filters.country}:{filters.ecosystem}"
+
+    def get(self, name: str, count: Callable[[], Any]) -> Any:
+        key = f"{self.prefix}:{name}"
+        value = cache.get(key)
+        if value is None:
+            value = count()
+            cache.set(key, value, timeout=settings.INSIGHTS_CACHE_SECONDS)
+        return value
 
 
 def _stale_key(filters: InsightsFilters) -> str:
@@ -176,13 +198,20 @@ def _scoped(
 
 
 def compute_figures(filters: InsightsFilters) -> DashboardFigures:
-    """Compute every figure now, in the active language (dashboard_figures caches this)."""
+    """Compute every figure in the active language (dashboard_figures caches the result).
+
+    The database's counts are asked once per data version and filter: another language's run
+    reuses them (see _Counts)."""
     organisations = published_organisations(filters)
+    counts = _Counts(filters)
     # One pass over the narrow directory index gives the country, kind, label and region counts.
-    grid = list(
-        organisations.values_list("country_id", "kind", "label", "nuts_region_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+    grid = counts.get(
+        "grid",
+        lambda: list(
+            organisations.values_list("country_id", "kind", "label", "nuts_region_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ),
     )
     by_country: dict[str, int] = defaultdict(int)
     by_kind: dict[str, int] = defaultdict(int)
@@ -195,7 +224,7 @@ def compute_figures(filters: InsightsFilters) -> DashboardFigures:
         if region:
             by_region[nuts2_code(region)] += n
     total = sum(by_country.values())
-    members = _member_sums(organisations)
+    members = _member_sums(organisations, counts)
     totals = {
         "organisations": total,
         "clusters": sum(by_kind.get(kind, 0) for kind in CLUSTER_KINDS),
@@ -209,12 +238,12 @@ def compute_figures(filters: InsightsFilters) -> DashboardFigures:
         _countries(by_country),
         _regions(by_region),
         _kinds(by_kind),
-        _ecosystems(organisations),
+        _ecosystems(organisations, counts),
         _labels(by_label),
         members,
-        _growth(filters),
-        _content(filters),
-        _activity(filters),
+        _growth(filters, counts),
+        _content(filters, counts),
+        _activity(filters, counts),
     ]
     return DashboardFigures(
         filters=filters, totals=totals, breakdowns={b.key: b for b in breakdowns}
@@ -280,11 +309,16 @@ def _kinds(by_kind: dict[str, int]) -> Breakdown:
     )
 
 
-def _ecosystems(organisations: QuerySet[Organisation]) -> Breakdown:
+def _ecosystems(organisations: QuerySet[Organisation], counted: _Counts) -> Breakdown:
     # Through the link table, so that with an ecosystem filter the other ecosystems of the
     # same organisations are counted too.
     links = Organisation.ecosystems.through.objects.filter(organisation__in=organisations)
-    counts = dict(links.values_list("industrialecosystem__slug").annotate(n=Count("pk")).order_by())
+    counts = counted.get(
+        "ecosystems",
+        lambda: dict(
+            links.values_list("industrialecosystem__slug").annotate(n=Count("pk")).order_by()
+        ),
+    )
     labels = {e.slug: str(e) for e in IndustrialEcosystem.objects.all()}
     return Breakdown(
         key="ecosystems",
@@ -311,12 +345,12 @@ def _labels(by_label: dict[str, int]) -> Breakdown:
     )
 
 
-def _member_sums(organisations: QuerySet[Organisation]) -> Breakdown:
+def _member_sums(organisations: QuerySet[Organisation], counted: _Counts) -> Breakdown:
     aggregates = {}
     for name, _label in MEMBER_COUNT_FIELDS:
         aggregates[f"{name}__sum"] = Sum(name)
         aggregates[f"{name}__reported"] = Count(name)
-    values = organisations.aggregate(**aggregates)
+    values = counted.get("members", lambda: organisations.aggregate(**aggregates))
     rows = [
         {
             "code": name,
@@ -361,10 +395,15 @@ def _months_between(first: str, last: str) -> list[str]:
     return months
 
 
-def _growth(filters: InsightsFilters) -> Breakdown:
-    published = _by_month(published_organisations(filters), "published_at")
-    registered = _by_month(
-        _scoped(Organisation.objects.filter(source=Source.REGISTERED), filters), "created_at"
+def _growth(filters: InsightsFilters, counted: _Counts) -> Breakdown:
+    published = counted.get(
+        "published", lambda: _by_month(published_organisations(filters), "published_at")
+    )
+    registered = counted.get(
+        "registered",
+        lambda: _by_month(
+            _scoped(Organisation.objects.filter(source=Source.REGISTERED), filters), "created_at"
+        ),
     )
     months = sorted({*published, *registered})
     if months:
@@ -406,7 +445,7 @@ CONTENT_MODELS = (
 )
 
 
-def _content(filters: InsightsFilters) -> Breakdown:
+def _content_counts(filters: InsightsFilters) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for key, model in CONTENT_MODELS:
         items = model.objects.filter(status=ModerationStatus.PUBLISHED)
@@ -417,6 +456,11 @@ def _content(filters: InsightsFilters) -> Breakdown:
         items = items.filter(ecosystems__isnull=False, **tagged)
         for slug, n in items.values_list("ecosystems__slug").annotate(n=Count("pk")).order_by():
             counts[slug][key] = n
+    return dict(counts)
+
+
+def _content(filters: InsightsFilters, counted: _Counts) -> Breakdown:
+    counts = counted.get("content", lambda: _content_counts(filters))
     names = {e.slug: str(e) for e in IndustrialEcosystem.objects.all()}
     rows = [
         {"code": slug, "label": names.get(slug, slug)}
@@ -445,15 +489,9 @@ def _content(filters: InsightsFilters) -> Breakdown:
     )
 
 
-def _activity(filters: InsightsFilters) -> Breakdown:
+def _activity_counts(filters: InsightsFilters) -> dict[str, int]:
     org = {"country": "organisation__country_id", "ecosystem": "organisation__ecosystems__slug"}
-    posts = (
-        _scoped(PartnerPost.objects.filter(published_at__isnull=False), filters, **org)
-        .values_list("post_type")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    post_counts = dict(posts)
+    posts = _scoped(PartnerPost.objects.filter(published_at__isnull=False), filters, **org)
     listings = dict(
         _scoped(SupplyListing.objects.all(), filters, ecosystem=org["ecosystem"])
         .values_list("side")
@@ -468,31 +506,32 @@ def _activity(filters: InsightsFilters) -> Breakdown:
         "country": "request__requester__organisation__country_id",
         "ecosystem": "request__requester__organisation__ecosystems__slug",
     }
-    measures = [
-        (
-            "partner_posts",
-            gettext("Partner search posts published"),
-            sum(post_counts.values()),
-        ),
-        (
-            "expressions_of_interest",
-            gettext("Expressions of interest sent"),
-            _scoped(ExpressionOfInterest.objects.all(), filters, **org).count(),
-        ),
-        ("matchmaking_events", gettext("Public matchmaking events"), events.count()),
-        ("participants", gettext("Matchmaking participants"), participants.count()),
-        (
-            "meetings",
-            gettext("Confirmed matchmaking meetings"),
-            _scoped(
-                Meeting.objects.filter(status=MeetingStatus.CONFIRMED, event__is_public=True),
-                filters,
-                **requester,
-            ).count(),
-        ),
-        ("supply_offers", gettext("Crisis supply offers"), listings.get(Side.OFFER, 0)),
-        ("supply_requests", gettext("Crisis supply requests"), listings.get(Side.REQUEST, 0)),
-    ]
+    meetings = Meeting.objects.filter(status=MeetingStatus.CONFIRMED, event__is_public=True)
+    return {
+        "partner_posts": posts.count(),
+        "expressions_of_interest": _scoped(
+            ExpressionOfInterest.objects.all(), filters, **org
+        ).count(),
+        "matchmaking_events": events.count(),
+        "participants": participants.count(),
+        "meetings": _scoped(meetings, filters, **requester).count(),
+        "supply_offers": listings.get(Side.OFFER, 0),
+        "supply_requests": listings.get(Side.REQUEST, 0),
+    }
+
+
+def _activity(filters: InsightsFilters, counted: _Counts) -> Breakdown:
+    counts = counted.get("activity", lambda: _activity_counts(filters))
+    labels = {
+        "partner_posts": gettext("Partner search posts published"),
+        "expressions_of_interest": gettext("Expressions of interest sent"),
+        "matchmaking_events": gettext("Public matchmaking events"),
+        "participants": gettext("Matchmaking participants"),
+        "meetings": gettext("Confirmed matchmaking meetings"),
+        "supply_offers": gettext("Crisis supply offers"),
+        "supply_requests": gettext("Crisis supply requests"),
+    }
+    measures = [(code, label, counts[code]) for code, label in labels.items()]
     return Breakdown(
         key="activity",
         title=gettext("Matchmaking and partnering activity"),
