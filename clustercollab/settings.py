@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "clustercollab.registrations",
     "clustercollab.regional",
     "clustercollab.publications",
+    "clustercollab.insights",
     "clustercollab.api",
 ]
 
@@ -378,6 +379,10 @@ MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 # How long the directory keeps a query's total and facet counts (0: never cached). Any change
 # to a profile forgets them at once.
 DIRECTORY_COUNTS_CACHE_SECONDS = env_int("DIRECTORY_COUNTS_CACHE_SECONDS", 300)
+# The statistics dashboards' figures are also renewed at once when the data changes; the last
+# ones are shown (for at most INSIGHTS_STALE_SECONDS) while a task computes the new ones.
+INSIGHTS_CACHE_SECONDS = env_int("INSIGHTS_CACHE_SECONDS", 3600)
+INSIGHTS_STALE_SECONDS = env_int("INSIGHTS_STALE_SECONDS", 86400)
 
 # --- content (news, events, funding calls, stories, campaigns) ---
 CONTENT_IMAGE_MAX_BYTES = env_int("CONTENT_IMAGE_MAX_BYTES", 5 * 1024 * 1024)

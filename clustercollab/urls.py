@@ -16,6 +16,7 @@ urlpatterns = [
     path("matchmaking/", include("clustercollab.matchmaking.urls")),
     path("response/", include("clustercollab.response.urls")),
     path("regional/", include("clustercollab.regional.urls")),
+    path("statistics/", include("clustercollab.insights.urls")),
     path("api/", include("clustercollab.api.urls")),
     path("accounts/", include("clustercollab.accounts.urls")),
     path("accounts/", include("allauth.urls")),

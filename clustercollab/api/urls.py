@@ -16,6 +16,7 @@ urlpatterns = [
     path("v1/", include("clustercollab.registrations.api")),
     path("v1/", include("clustercollab.regional.api")),
     path("v1/", include("clustercollab.publications.api")),
+    path("v1/", include("clustercollab.insights.api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     # Last: whatever no endpoint above answers. Only addresses ending in a slash, so that a
