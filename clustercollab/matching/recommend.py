@@ -345,17 +345,24 @@ def _cached_recommendations(
     if not ranked:
         return []
     excluded = existing_partner_ids(organisation) if exclude_partners else set()
+    return [
+        Recommendation(organisation=candidate, score=score, reasons=reasons)
+        for candidate, score, reasons in still_published(ranked)
+        if candidate.pk not in excluded and candidate.pk != organisation.pk
+    ]
+
+
+def still_published(
+    ranked: list[tuple[int, float, list[str]]],
+) -> list[tuple[Organisation, float, list[str]]]:
+    """A cached ranking's ``(id, score, reasons)`` with the profiles still published, in order."""
     published = (
         Organisation.objects.published()
         .select_related("country")
         .order_by()
         .in_bulk([pk for pk, _score, _reasons in ranked])
     )
-    return [
-        Recommendation(organisation=published[pk], score=score, reasons=reasons)
-        for pk, score, reasons in ranked
-        if pk in published and pk not in excluded and pk != organisation.pk
-    ]
+    return [(published[pk], score, reasons) for pk, score, reasons in ranked if pk in published]
 
 
 def recommended_partners(organisation: Organisation, *, limit: int = 20) -> list[Recommendation]:

@@ -29,6 +29,7 @@ from clustercollab.matching.recommend import (
     shared_partner_scores,
     shared_partners_reason,
     similar_activities_reason,
+    still_published,
 )
 from clustercollab.matching.selectors import nearest_to_object
 from clustercollab.organisations.models import Organisation
@@ -374,16 +375,7 @@ def similar_organisations(
     if ranked is None:
         ranked = _ranked(organisation, limit)
         cache.set(key, ranked, CACHE_SECONDS)
-    if not ranked:
-        return []
-    organisations = (
-        Organisation.objects.published()
-        .select_related("country")
-        .order_by()
-        .in_bulk([pk for pk, _score, _reasons in ranked])
-    )
     return [
-        SimilarOrganisation(organisation=organisations[pk], score=score, reasons=reasons)
-        for pk, score, reasons in ranked
-        if pk in organisations
+        SimilarOrganisation(organisation=candidate, score=score, reasons=reasons)
+        for candidate, score, reasons in still_published(ranked)
     ]

@@ -41,6 +41,7 @@ def _project(number, *members):
 @pytest.fixture
 def network():
     """A works with B (project) and D (partnership); C and E are partners of its partners."""
+
     def profile(name, status=PUBLISHED, country="FI", **fields):
         return make_organisation(
             name=name, status=status, country=Country.objects.get(code=country), **fields
@@ -48,7 +49,9 @@ def network():
 
     o = {
         "a": profile(
-            "Test Hydrogen Cluster A", keywords=["hydrogen", "fuel cells"], latitude=60.17,
+            "Test Hydrogen Cluster A",
+            keywords=["hydrogen", "fuel cells"],
+            latitude=60.17,
             longitude=24.94,
         ),
         "b": profile("Test Partner B", country="DE"),
