@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db import connection
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from scipy import sparse
@@ -65,10 +65,15 @@ _graph_state: dict = {"graph": None}
 
 
 def _fingerprint() -> tuple:
-    return tuple(
-        tuple(model.objects.aggregate(n=Count("pk"), last=Max("pk")).values())
-        for model in (Participation, PartnershipMember, NetworkMember, Network)
-    )
+    """Row count and last id of every table the graph is built from, in one query."""
+    parts = []
+    for model in (Participation, PartnershipMember, NetworkMember, Network):
+        table = connection.ops.quote_name(model._meta.db_table)
+        column = connection.ops.quote_name(model._meta.pk.column)
+        parts.append(f"(SELECT COUNT(*) FROM {table}), (SELECT MAX({column}) FROM {table})")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))  # noqa: S608 - table names from the models
+        return tuple(cursor.fetchone())
 
 
 def _build_graph(fingerprint: tuple) -> _Graph:
