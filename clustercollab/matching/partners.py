@@ -74,20 +74,40 @@ def co_participation_graph(groups: Sequence[Sequence[int]], size: int) -> sparse
     return graph
 
 
-def adamic_adar(graph: sparse.csr_matrix, rows: Sequence[int]) -> np.ndarray:
-    """Adamic–Adar scores of each node in ``rows`` against every node: shape (len(rows), n)."""
+def adamic_adar_weights(graph: sparse.csr_matrix) -> sparse.dia_matrix:
+    """``1 / log(degree)`` of every node on a diagonal (0 for nodes with one partner or none)."""
     degree = np.asarray(graph.sum(axis=1)).ravel()
-    with np.errstate(divide="ignore"):
-        inverse_log = np.where(degree > 1, 1.0 / np.log(np.maximum(degree, 2)), 0.0)
-    scores = graph[np.asarray(rows)] @ sparse.diags(inverse_log.astype(np.float32)) @ graph
+    inverse_log = np.where(degree > 1, 1.0 / np.log(np.maximum(degree, 2)), 0.0)
+    return sparse.diags(inverse_log.astype(np.float32))
+
+
+def adamic_adar(
+    graph: sparse.csr_matrix, rows: Sequence[int], weights: sparse.dia_matrix | None = None
+) -> np.ndarray:
+    """Adamic–Adar scores of each node in ``rows`` against every node: shape (len(rows), n).
+
+    ``weights``: ``adamic_adar_weights(graph)``, when the caller keeps it.
+    """
+    weights = adamic_adar_weights(graph) if weights is None else weights
+    scores = graph[np.asarray(rows)] @ weights @ graph
     return np.asarray(scores.todense(), dtype=np.float32)
 
 
-def three_hop(graph: sparse.csr_matrix, rows: Sequence[int]) -> np.ndarray:
-    """Probability that a three-step random walk from each of ``rows`` ends at each node."""
+def random_walk(graph: sparse.csr_matrix) -> sparse.csr_matrix:
+    """The graph's transition matrix: each row divided by the node's degree."""
     degree = np.asarray(graph.sum(axis=1)).ravel()
     inverse = np.where(degree > 0, 1.0 / np.maximum(degree, 1), 0.0).astype(np.float32)
-    walk = (sparse.diags(inverse) @ graph).tocsr()
+    return (sparse.diags(inverse) @ graph).tocsr()
+
+
+def three_hop(
+    graph: sparse.csr_matrix, rows: Sequence[int], walk: sparse.csr_matrix | None = None
+) -> np.ndarray:
+    """Probability that a three-step random walk from each of ``rows`` ends at each node.
+
+    ``walk``: ``random_walk(graph)``, when the caller keeps it.
+    """
+    walk = random_walk(graph) if walk is None else walk
     return np.asarray((walk[np.asarray(rows)] @ walk @ walk).todense(), dtype=np.float32)
 
 

@@ -58,6 +58,8 @@ class _Graph:
     node: dict[int, int]  # organisation id → node
     adjacency: sparse.csr_matrix
     popularity: np.ndarray
+    adamic_adar_weights: sparse.dia_matrix
+    walk: sparse.csr_matrix
 
 
 _graph_lock = threading.Lock()
@@ -96,7 +98,15 @@ def _build_graph(fingerprint: tuple) -> _Graph:
     adjacency = partners.co_participation_graph(
         [[node[o] for o in members] for members in groups.values()], len(ids)
     )
-    return _Graph(fingerprint, ids, node, adjacency, partners.popularity(adjacency))
+    return _Graph(
+        fingerprint,
+        ids,
+        node,
+        adjacency,
+        partners.popularity(adjacency),
+        partners.adamic_adar_weights(adjacency),
+        partners.random_walk(adjacency),
+    )
 
 
 def _graph() -> _Graph:
@@ -136,7 +146,8 @@ def shared_partner_scores(
     nodes = [graph.node.get(pk) for pk in ids]
     if i is None or all(n is None for n in nodes):
         return {}
-    row = partners.scaled_to_best(partners.adamic_adar(graph.adjacency, [i])[0])
+    row = partners.adamic_adar(graph.adjacency, [i], graph.adamic_adar_weights)[0]
+    row = partners.scaled_to_best(row)
     return {pk: float(row[n]) for pk, n in zip(ids, nodes, strict=True) if n is not None and row[n]}
 
 
@@ -180,8 +191,8 @@ def _candidates(
     found: set[int] = set()
     i = graph.node.get(organisation.pk)
     if i is not None:
-        aa = partners.adamic_adar(graph.adjacency, [i])[0]
-        three = partners.three_hop(graph.adjacency, [i])[0]
+        aa = partners.adamic_adar(graph.adjacency, [i], graph.adamic_adar_weights)[0]
+        three = partners.three_hop(graph.adjacency, [i], graph.walk)[0]
         aa[i] = three[i] = 0.0
         if exclude_partners:
             excluded |= {int(pk) for pk in graph.ids[graph.adjacency[i].indices]}
@@ -234,42 +245,40 @@ def _candidates(
     return _Candidates(ids, signals, rows)
 
 
-def shared_partner_names(
-    organisation: Organisation, candidate: int, graph: _Graph | None = None
-) -> list[str]:
-    """Names of partners both have worked with (the least connected first; "…" if more)."""
+def shared_partners_reasons(
+    organisation: Organisation, candidates: list[int], graph: _Graph | None = None
+) -> dict[int, str]:
+    """ "Shared partners: A, B, C, …" for each candidate that has any, in one query for names.
+
+    The most telling shared partners come first: those with the fewest partners of their own.
+    """
     graph = graph or _graph()
-    i, j = graph.node.get(organisation.pk), graph.node.get(candidate)
-    if i is None or j is None:
-        return []
-    common = np.intersect1d(graph.adjacency[i].indices, graph.adjacency[j].indices)
-    if not len(common):
-        return []
-    # The most telling shared partners first: those with few partners of their own.
-    degrees = np.diff(graph.adjacency.indptr)[common]
-    ordered = [int(pk) for pk in graph.ids[common[np.argsort(degrees, kind="stable")]]]
-    names = dict(
-        Organisation.objects.filter(pk__in=ordered[: MAX_PARTNERS_NAMED * 3]).values_list(
-            "pk", "name"
-        )
-    )
-    return [names[pk] for pk in ordered if pk in names][:MAX_PARTNERS_NAMED] + (
-        ["…"] if len(common) > MAX_PARTNERS_NAMED else []
-    )
-
-
-def shared_partners_reason(
-    organisation: Organisation, candidate: int, graph: _Graph | None = None
-) -> str:
-    """ "Shared partners: A, B, C…", or "" when they have none."""
-    shared = shared_partner_names(organisation, candidate, graph)
-    if not shared:
-        return ""
-    return ngettext(
-        "Shared partner: %(names)s",
-        "Shared partners: %(names)s",
-        len([n for n in shared if n != "…"]),
-    ) % {"names": ", ".join(shared)}
+    i = graph.node.get(organisation.pk)
+    if i is None:
+        return {}
+    own = graph.adjacency[i].indices
+    degrees = np.diff(graph.adjacency.indptr)
+    shared: dict[int, tuple[list[int], int]] = {}
+    for candidate in candidates:
+        j = graph.node.get(candidate)
+        if j is None:
+            continue
+        common = np.intersect1d(own, graph.adjacency[j].indices)
+        if len(common):
+            ordered = common[np.argsort(degrees[common], kind="stable")][:MAX_PARTNERS_NAMED]
+            shared[candidate] = ([int(pk) for pk in graph.ids[ordered]], len(common))
+    wanted = {pk for ids, _count in shared.values() for pk in ids}
+    names = dict(Organisation.objects.filter(pk__in=wanted).values_list("pk", "name"))
+    reasons = {}
+    for candidate, (ids, count) in shared.items():
+        named = [names[pk] for pk in ids if pk in names]
+        if not named:
+            continue
+        text = ", ".join(named) + (", …" if count > len(named) else "")
+        reasons[candidate] = ngettext(
+            "Shared partner: %(names)s", "Shared partners: %(names)s", count
+        ) % {"names": text}
+    return reasons
 
 
 def similar_activities_reason() -> str:
@@ -277,14 +286,17 @@ def similar_activities_reason() -> str:
 
 
 def _reasons(
-    organisation: Organisation, candidate: int, candidates: _Candidates, index: int, graph: _Graph
+    organisation: Organisation,
+    candidate: int,
+    candidates: _Candidates,
+    index: int,
+    shared_partners: dict[int, str],
 ) -> list[str]:
     """Reasons anyone can check on the two profiles (each is a fact, not a score)."""
     name, kind, country, _lat, _lon, keywords = candidates.rows[candidate]
     reasons = []
-    shared = shared_partners_reason(organisation, candidate, graph)
-    if shared:
-        reasons.append(shared)
+    if candidate in shared_partners:
+        reasons.append(shared_partners[candidate])
     elif candidates.signals["three_hop"][index] > 0:
         reasons.append(_("Works with partners of your partners"))
     own = _keywords(organisation)
@@ -318,15 +330,15 @@ def _ranked(
     )
     scores = partners.combine(features, weights)
     ids = np.array(candidates.ids)
-    order = np.lexsort((ids, -scores))[:limit]
+    order = [int(index) for index in np.lexsort((ids, -scores))[:limit] if scores[index] > 0]
+    shared = shared_partners_reasons(organisation, [int(ids[index]) for index in order], graph)
     return [
         (
             int(ids[index]),
             round(float(scores[index]), 4),
-            _reasons(organisation, int(ids[index]), candidates, int(index), graph),
+            _reasons(organisation, int(ids[index]), candidates, index, shared),
         )
         for index in order
-        if scores[index] > 0
     ]
 
 

@@ -27,7 +27,7 @@ from clustercollab.matching import partners as matching_partners
 from clustercollab.matching.recommend import (
     partner_graph,
     shared_partner_scores,
-    shared_partners_reason,
+    shared_partners_reasons,
     similar_activities_reason,
     still_published,
 )
@@ -251,12 +251,10 @@ def _candidates(viewed: _Profile, nearest: list[int]) -> list[_Profile]:
     return list(profiles.values())
 
 
-def _reasons(
-    organisation: Organisation, pk: int, match: _Match, names: dict, graph: object
-) -> list[str]:
+def _reasons(organisation: Organisation, pk: int, match: _Match, names: dict) -> list[str]:
     reasons = []
-    if match.shared_partners > 0:
-        reasons.append(shared_partners_reason(organisation, pk, graph))
+    if pk in names["partners"]:
+        reasons.append(names["partners"][pk])
     if match.meaning > 0:
         reasons.append(similar_activities_reason())
     if match.ecosystems:
@@ -345,9 +343,11 @@ def _ranked(organisation: Organisation, limit: int) -> list[tuple[int, float, li
     scored.sort(key=lambda item: (-item[0].score, item[1]))
     best = scored[:limit]
     names = _names(organisation, [match for match, _pk in best]) if best else {}
+    if best:
+        with_partners = [pk for match, pk in best if match.shared_partners > 0]
+        names["partners"] = shared_partners_reasons(organisation, with_partners, graph)
     return [
-        (pk, round(match.score, 2), _reasons(organisation, pk, match, names, graph))
-        for match, pk in best
+        (pk, round(match.score, 2), _reasons(organisation, pk, match, names)) for match, pk in best
     ]
 
 
