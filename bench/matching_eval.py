@@ -146,6 +146,8 @@ class Evaluation:
             len(nodes),
         )
         self.pool_nodes = np.array([node[pic] for pic in pool])
+        self.walk = partners.random_walk(self.graph)
+        self.adamic_adar_weights = partners.adamic_adar_weights(self.graph)
         self.pool_graph = self.graph[self.pool_nodes][:, self.pool_nodes].tocsr()
         self.popularity = partners.popularity(self.graph)[self.pool_nodes]
         self.recent_popularity = partners.popularity(self.recent_graph)[self.pool_nodes]
@@ -220,8 +222,10 @@ class Evaluation:
         )
         shape = (len(queries), len(self.pool))
         return {
-            "shared_partners": partners.adamic_adar(self.graph, nodes)[:, self.pool_nodes],
-            "three_hop": partners.three_hop(self.graph, nodes)[:, self.pool_nodes],
+            "shared_partners": partners.adamic_adar(self.graph, nodes, self.adamic_adar_weights)[
+                :, self.pool_nodes
+            ],
+            "three_hop": partners.three_hop(self.graph, nodes, self.walk, columns=self.pool_nodes),
             "text": text.astype(np.float32),
             "meaning": self.vectors[queries] @ self.vectors.T,
             "partners_meaning": partners.partners_centroid_similarity(
