@@ -15,6 +15,11 @@ Candidates are the organisations the graph reaches in two or three steps and the
 vector hits (bounded, so a profile page stays fast at any directory size); the organisation
 itself, its existing partners (a shared project, partnership or network) and unpublished
 profiles are never recommended.
+
+Measured with the 30,713 imported CORDIS organisations (SQLite, a loaded 2-core machine): the
+graph (1.7 million links) builds in 1.8 s once per process; an uncached ranking takes 62 ms
+(median; 125 ms for the busiest organisations), the "similar organisations" box 23 ms, and a
+whole profile page with cold caches 62 ms.
 """
 
 import math
