@@ -8,6 +8,8 @@ from clustercollab import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("clustercollab.core.urls")),
+    # Before organisations: its "organisations/<pk>/<slug>/" would take ".../recommended/".
+    path("", include("clustercollab.matching.urls")),
     path("", include("clustercollab.organisations.urls")),
     path("", include("clustercollab.content.urls")),
     path("", include("clustercollab.registrations.urls")),

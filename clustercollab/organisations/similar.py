@@ -1,8 +1,10 @@
 """Similar organisations for a profile page, each with the reasons it was chosen.
 
-The ranking is a plain weighted overlap (shared ecosystems, NACE sectors, keywords) plus
-closeness (same NUTS region or country, or a short distance); semantic matching will replace it
-behind the same ``similar_organisations(organisation, limit=...)`` interface.
+The ranking is a weighted overlap (shared ecosystems, NACE sectors, keywords) plus closeness
+(same NUTS region or country, or a short distance), plus the matching signals: how alike the
+profiles are by meaning (``matching.selectors.nearest_to_object``: nothing until vectors exist)
+and their shared partners (Adamic–Adar on the co-participation graph of
+``clustercollab.matching.partners``, scaled to the best candidate).
 
 It runs on every public profile page, so it never scores the whole directory: the database first
 gathers a bounded set of candidates that share a sector or an ecosystem (nearby profiles, then
@@ -14,13 +16,24 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
+import numpy as np
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from clustercollab.core.models import IndustrialEcosystem, NaceActivity, NutsRegion
+from clustercollab.matching import partners as matching_partners
+from clustercollab.matching.recommend import (
+    partner_graph,
+    shared_partner_scores,
+    shared_partners_reasons,
+    similar_activities_reason,
+    still_published,
+)
+from clustercollab.matching.selectors import nearest_to_object
 from clustercollab.organisations.models import Organisation
+from clustercollab.organisations.selectors import DIRECTORY_VERSION_KEY
 
 CANDIDATES_PER_POOL = 100
 CACHE_SECONDS = 15 * 60
@@ -32,6 +45,9 @@ WEIGHT_SAME_NACE = 3.0
 WEIGHT_SAME_NACE_DIVISION = 1.5
 WEIGHT_KEYWORD = 1.5
 WEIGHT_SAME_KIND = 0.25
+WEIGHT_MEANING = 6.0  # × the cosine normalised among the candidates (0 to 1)
+WEIGHT_SHARED_PARTNERS = 3.0  # × Adamic–Adar scaled to the best candidate (0 to 1)
+SEMANTIC_CANDIDATES = 50
 # Closeness: the best of the region ladder and the distance ladder counts.
 WEIGHT_REGION = {3: 2.0, 2: 1.5, 1: 1.0, 0: 0.5}  # NUTS level shared (0: the country)
 DISTANCE_STEPS_KM = [(25, 2.0), (75, 1.5), (200, 1.0)]
@@ -75,6 +91,8 @@ class _Match:
     keywords: list[str]
     shared_region_level: int | None
     distance_km: float | None
+    meaning: float = 0.0
+    shared_partners: float = 0.0
 
 
 def _profile(organisation: Organisation) -> _Profile:
@@ -111,12 +129,14 @@ def _shared_region_level(a: _Profile, b: _Profile) -> int | None:
     return 0 if a.country == b.country else None
 
 
-def _match(viewed: _Profile, other: _Profile) -> _Match | None:
+def _match(
+    viewed: _Profile, other: _Profile, *, meaning: float = 0.0, shared_partners: float = 0.0
+) -> _Match | None:
     ecosystems = sorted(viewed.ecosystems & other.ecosystems)
     nace = sorted(viewed.nace & other.nace)
     divisions = sorted((viewed.divisions & other.divisions) - {code[:2] for code in nace})
     keywords = sorted(viewed.keywords.keys() & other.keywords.keys())
-    if not (ecosystems or nace or divisions or keywords):
+    if not (ecosystems or nace or divisions or keywords or meaning > 0 or shared_partners > 0):
         return None  # closeness alone does not make two organisations alike
     level = _shared_region_level(viewed, other)
     distance = _distance_km(viewed, other)
@@ -132,6 +152,8 @@ def _match(viewed: _Profile, other: _Profile) -> _Match | None:
         + WEIGHT_KEYWORD * min(len(keywords), MAX_KEYWORDS_COUNTED)
         + closeness
         + (WEIGHT_SAME_KIND if viewed.kind == other.kind else 0.0)
+        + WEIGHT_MEANING * meaning
+        + WEIGHT_SHARED_PARTNERS * shared_partners
     )
     return _Match(
         score=score,
@@ -141,6 +163,8 @@ def _match(viewed: _Profile, other: _Profile) -> _Match | None:
         keywords=[viewed.keywords[k] for k in keywords],
         shared_region_level=level,
         distance_km=distance,
+        meaning=meaning,
+        shared_partners=shared_partners,
     )
 
 
@@ -155,10 +179,13 @@ _PROFILE_COLUMNS = (
 )
 
 
-def _candidates(viewed: _Profile) -> list[_Profile]:
-    """Return published profiles sharing a sector or an ecosystem, from a few bounded pools."""
+def _candidates(viewed: _Profile, nearest: list[int]) -> list[_Profile]:
+    """Return published profiles sharing a sector or an ecosystem, from a few bounded pools.
+
+    ``nearest`` (the profiles nearest by meaning) come first.
+    """
     published = Organisation.objects.published().exclude(pk=viewed.pk).order_by()
-    pools = []
+    pools = [published.filter(pk__in=nearest)] if nearest else []
     if viewed.nace:
         division_codes = NaceActivity.objects.filter(
             reduce(or_, (Q(code__startswith=d) for d in viewed.divisions), Q(code__in=viewed.nace))
@@ -224,8 +251,12 @@ def _candidates(viewed: _Profile) -> list[_Profile]:
     return list(profiles.values())
 
 
-def _reasons(organisation: Organisation, match: _Match, names: dict) -> list[str]:
+def _reasons(organisation: Organisation, pk: int, match: _Match, names: dict) -> list[str]:
     reasons = []
+    if pk in names["partners"]:
+        reasons.append(names["partners"][pk])
+    if match.meaning > 0:
+        reasons.append(similar_activities_reason())
     if match.ecosystems:
         reasons.append(
             ngettext(
@@ -286,15 +317,38 @@ def _names(organisation: Organisation, matches: list[_Match]) -> dict:
 
 def _ranked(organisation: Organisation, limit: int) -> list[tuple[int, float, list[str]]]:
     viewed = _profile(organisation)
+    nearest = dict(nearest_to_object("organisation", organisation.pk, limit=SEMANTIC_CANDIDATES))
+    candidates = _candidates(viewed, list(nearest))
+    meaning = dict(
+        zip(
+            nearest,
+            matching_partners.normalise(np.array(list(nearest.values()))).tolist(),
+            strict=True,
+        )
+        if nearest
+        else {}
+    )
+    graph = partner_graph()
+    shared = shared_partner_scores(organisation, [c.pk for c in candidates], graph)
     scored = []
-    for candidate in _candidates(viewed):
-        match = _match(viewed, candidate)
+    for candidate in candidates:
+        match = _match(
+            viewed,
+            candidate,
+            meaning=meaning.get(candidate.pk, 0.0),
+            shared_partners=shared.get(candidate.pk, 0.0),
+        )
         if match is not None:
             scored.append((match, candidate.pk))
     scored.sort(key=lambda item: (-item[0].score, item[1]))
     best = scored[:limit]
     names = _names(organisation, [match for match, _pk in best]) if best else {}
-    return [(pk, round(match.score, 2), _reasons(organisation, match, names)) for match, pk in best]
+    if best:
+        with_partners = [pk for match, pk in best if match.shared_partners > 0]
+        names["partners"] = shared_partners_reasons(organisation, with_partners, graph)
+    return [
+        (pk, round(match.score, 2), _reasons(organisation, pk, match, names)) for match, pk in best
+    ]
 
 
 def similar_organisations(
@@ -303,14 +357,16 @@ def similar_organisations(
     """Return up to ``limit`` published profiles most like this one, best first, with reasons.
 
     Never the profile itself, never an unpublished profile; only profiles sharing at least an
-    ecosystem, a NACE sector (or division) or a keyword. The ranking is cached for a while per
-    profile version and language; profiles unpublished meanwhile are still left out.
+    ecosystem, a NACE sector (or division), a keyword, a partner or likeness by meaning. The
+    ranking is cached for a while per profile version, directory version and language;
+    profiles unpublished meanwhile are still left out.
     """
     key = ":".join(
         [
             "organisations:similar",
             str(organisation.pk),
             str(organisation.updated_at.timestamp() if organisation.updated_at else ""),
+            str(cache.get_or_set(DIRECTORY_VERSION_KEY, 1, timeout=None)),
             str(limit),
             get_language() or "",
         ]
@@ -319,16 +375,7 @@ def similar_organisations(
     if ranked is None:
         ranked = _ranked(organisation, limit)
         cache.set(key, ranked, CACHE_SECONDS)
-    if not ranked:
-        return []
-    organisations = (
-        Organisation.objects.published()
-        .select_related("country")
-        .order_by()
-        .in_bulk([pk for pk, _score, _reasons in ranked])
-    )
     return [
-        SimilarOrganisation(organisation=organisations[pk], score=score, reasons=reasons)
-        for pk, score, reasons in ranked
-        if pk in organisations
+        SimilarOrganisation(organisation=candidate, score=score, reasons=reasons)
+        for candidate, score, reasons in still_published(ranked)
     ]

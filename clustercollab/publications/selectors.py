@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from clustercollab.content.models import ContentItem, folded
 from clustercollab.content.selectors import posting_organisations
@@ -30,8 +30,11 @@ def kind_of(item: ContentItem) -> str:
 def with_relations(queryset: QuerySet) -> QuerySet:
     queryset = queryset.select_related("organisation").prefetch_related("ecosystems", "countries")
     if queryset.model is Publication:
+        # A good practice names only the organisations and partnerships that are public.
         queryset = queryset.prefetch_related(
-            "authors", "source_organisations", "source_partnerships"
+            "authors",
+            Prefetch("source_organisations", queryset=Organisation.objects.published()),
+            Prefetch("source_partnerships", queryset=Partnership.objects.published()),
         )
     return queryset
 

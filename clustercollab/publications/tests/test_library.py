@@ -104,18 +104,22 @@ def test_a_missing_file_is_not_found_not_an_error(client, library):
 
 def test_good_practices_link_to_where_they_came_from(client, organisation):
     partnership = Partnership.objects.create(
-        name="Test Euroclusters partnership", programme="euroclusters"
+        name="Test Euroclusters partnership",
+        programme="euroclusters",
+        status=ModerationStatus.PUBLISHED,
     )
+    unvalidated = Partnership.objects.create(name="Test partnership in validation")
     practice = make_publication(
         authors=[organisation], publication_type="good_practice", title="Shared testbeds"
     )
     practice.source_organisations.set([organisation])
-    practice.source_partnerships.set([partnership])
+    practice.source_partnerships.set([partnership, unvalidated])
     authored = make_publication(authors=[organisation], title="Annual report 2024")
 
     detail = client.get(practice.get_absolute_url()).content.decode()
     assert partnership.get_absolute_url() in detail
     assert organisation.get_absolute_url() in detail
+    assert unvalidated.name not in detail
 
     profile = client.get(organisation.get_absolute_url()).content.decode()
     assert "Good practices from this organisation" in profile

@@ -1,0 +1,403 @@
+"""Recommended partners for an organisation, each with reasons a person can check.
+
+The scoring is ``clustercollab.matching.partners`` (the method ``bench/matching_eval.py``
+chose on real CORDIS collaboration data) fed from the database:
+
+- the co-participation graph: imported CORDIS projects (``Participation``), strategic
+  partnerships and networks (``partnering``), built once per process and rebuilt when those
+  tables change (``_graph``);
+- text: the directory's full-text search for the organisation's keywords (any of them);
+- meaning: ``matching.selectors.nearest_to_object`` (nothing until vectors exist, and the rest
+  still works);
+- geography and kind of organisation from the profiles.
+
+Candidates are the organisations the graph reaches in two or three steps and the text and
+vector hits (bounded, so a profile page stays fast at any directory size); the organisation
+itself, its existing partners (a shared project, partnership or network) and unpublished
+profiles are never recommended.
+
+Measured with the 30,713 imported CORDIS organisations (SQLite, a loaded 2-core machine): the
+graph (1.7 million links) builds in 1.8 s once per process; an uncached ranking takes 62 ms
+(median; 125 ms for the busiest organisations), the "similar organisations" box 23 ms, and a
+whole profile page with cold caches 62 ms.
+"""
+
+import math
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.core.cache import cache
+from django.db import connection
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from scipy import sparse
+
+from clustercollab.matching import partners, selectors
+from clustercollab.organisations.models import Organisation, Participation
+from clustercollab.organisations.search import search_organisations
+from clustercollab.organisations.selectors import DIRECTORY_VERSION_KEY
+from clustercollab.partnering.models import Network, NetworkMember, PartnershipMember
+
+CACHE_SECONDS = 15 * 60
+MAX_GRAPH_CANDIDATES = 500
+MAX_TEXT_CANDIDATES = 200
+MAX_VECTOR_CANDIDATES = 200
+MAX_QUERY_KEYWORDS = 8
+MAX_PARTNERS_NAMED = 3
+MAX_KEYWORDS_SHOWN = 5
+NEARBY_KM = 200
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    organisation: Organisation
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Graph:
+    fingerprint: tuple
+    ids: np.ndarray  # node → organisation id
+    node: dict[int, int]  # organisation id → node
+    adjacency: sparse.csr_matrix
+    popularity: np.ndarray
+    adamic_adar_weights: sparse.dia_matrix
+    walk: sparse.csr_matrix
+
+
+_graph_lock = threading.Lock()
+_graph_state: dict = {"graph": None}
+
+
+def _fingerprint() -> tuple:
+    """Row count and last id of every table the graph is built from, in one query."""
+    parts = []
+    for model in (Participation, PartnershipMember, NetworkMember, Network):
+        table = connection.ops.quote_name(model._meta.db_table)
+        column = connection.ops.quote_name(model._meta.pk.column)
+        parts.append(f"(SELECT COUNT(*) FROM {table}), (SELECT MAX({column}) FROM {table})")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))  # noqa: S608 - table names from the models
+        return tuple(cursor.fetchone())
+
+
+def _build_graph(fingerprint: tuple) -> _Graph:
+    groups: dict[tuple[str, object], list[int]] = {}
+    sources = (
+        ("project", Participation.objects.values_list("project_id", "organisation_id")),
+        ("partnership", PartnershipMember.objects.values_list("partnership_id", "organisation_id")),
+        ("network", NetworkMember.objects.values_list("network_id", "organisation_id")),
+        # A network's own profile works with its members.
+        (
+            "network",
+            Network.objects.exclude(organisation=None).values_list("pk", "organisation_id"),
+        ),
+    )
+    for kind, rows in sources:
+        for group, organisation in rows.order_by().iterator(chunk_size=5000):
+            groups.setdefault((kind, group), []).append(organisation)
+    ids = np.array(sorted({o for members in groups.values() for o in members}), dtype=np.int64)
+    node = {int(pk): i for i, pk in enumerate(ids)}
+    adjacency = partners.co_participation_graph(
+        [[node[o] for o in members] for members in groups.values()], len(ids)
+    )
+    return _Graph(
+        fingerprint,
+        ids,
+        node,
+        adjacency,
+        partners.popularity(adjacency),
+        partners.adamic_adar_weights(adjacency),
+        partners.random_walk(adjacency),
+    )
+
+
+def _graph() -> _Graph:
+    """The co-participation graph, rebuilt when projects, partnerships or networks change.
+
+    Checking costs four small aggregate queries; callers fetch it once per ranking.
+    """
+    fingerprint = _fingerprint()
+    with _graph_lock:
+        graph = _graph_state["graph"]
+        if graph is None or graph.fingerprint != fingerprint:
+            graph = _build_graph(fingerprint)
+            _graph_state["graph"] = graph
+        return graph
+
+
+def partner_graph() -> _Graph:
+    """The current co-participation graph (pass it to the helpers below to fetch it once)."""
+    return _graph()
+
+
+def existing_partner_ids(organisation: Organisation, graph: _Graph | None = None) -> set[int]:
+    """Organisations sharing a CORDIS project, a strategic partnership or a network with it."""
+    graph = graph or _graph()
+    i = graph.node.get(organisation.pk)
+    if i is None:
+        return set()
+    return {int(pk) for pk in graph.ids[graph.adjacency[i].indices]}
+
+
+def shared_partner_scores(
+    organisation: Organisation, ids: list[int], graph: _Graph | None = None
+) -> dict[int, float]:
+    """Adamic–Adar of the organisation with each of ``ids``, scaled to the best (0 to 1)."""
+    graph = graph or _graph()
+    i = graph.node.get(organisation.pk)
+    nodes = [graph.node.get(pk) for pk in ids]
+    if i is None or all(n is None for n in nodes):
+        return {}
+    row = partners.adamic_adar(graph.adjacency, [i], graph.adamic_adar_weights)[0]
+    row = partners.scaled_to_best(row)
+    return {pk: float(row[n]) for pk, n in zip(ids, nodes, strict=True) if n is not None and row[n]}
+
+
+def _keywords(organisation: Organisation) -> dict[str, str]:
+    return {str(k).casefold(): str(k) for k in organisation.keywords or [] if str(k).strip()}
+
+
+def _text_hits(organisation: Organisation) -> dict[int, float]:
+    keywords = list(_keywords(organisation).values())[:MAX_QUERY_KEYWORDS]
+    if not keywords:
+        return {}
+    text = " or ".join('"' + k.replace('"', " ") + '"' for k in keywords)
+    hits = (
+        search_organisations(Organisation.objects.published(), text, ranked=True, similar=False)
+        .exclude(pk=organisation.pk)
+        .order_by("-search_rank")
+        .values_list("pk", "search_rank")[:MAX_TEXT_CANDIDATES]
+    )
+    return {pk: float(rank) for pk, rank in hits}
+
+
+def _top(values: np.ndarray, limit: int) -> np.ndarray:
+    positive = np.flatnonzero(values > 0)
+    if len(positive) > limit:
+        positive = positive[np.argpartition(-values[positive], limit)[:limit]]
+    return positive
+
+
+@dataclass
+class _Candidates:
+    ids: list[int]
+    signals: dict[str, np.ndarray]
+    rows: dict[int, tuple]  # id → (name, kind, country, latitude, longitude, keywords)
+
+
+def _candidates(
+    organisation: Organisation, graph: _Graph, *, exclude_partners: bool
+) -> _Candidates:
+    aa = three = None
+    excluded = {organisation.pk}
+    found: set[int] = set()
+    i = graph.node.get(organisation.pk)
+    if i is not None:
+        aa = partners.adamic_adar(graph.adjacency, [i], graph.adamic_adar_weights)[0]
+        three = partners.three_hop(graph.adjacency, [i], graph.walk)[0]
+        aa[i] = three[i] = 0.0
+        if exclude_partners:
+            excluded |= {int(pk) for pk in graph.ids[graph.adjacency[i].indices]}
+        for values in (aa, three):
+            found |= {int(pk) for pk in graph.ids[_top(values, MAX_GRAPH_CANDIDATES)]}
+    text = _text_hits(organisation)
+    meaning = dict(
+        selectors.nearest_to_object("organisation", organisation.pk, limit=MAX_VECTOR_CANDIDATES)
+    )
+    found = (found | set(text) | set(meaning)) - excluded
+    rows = {
+        pk: rest
+        for pk, *rest in Organisation.objects.published()
+        .filter(pk__in=found)
+        .order_by()
+        .values_list("pk", "name", "kind", "country_id", "latitude", "longitude", "keywords")
+    }
+    ids = sorted(rows)
+    nodes = np.array([graph.node.get(pk, -1) for pk in ids], dtype=np.int64)
+    in_graph = nodes >= 0
+
+    def on_graph(values: np.ndarray | None) -> np.ndarray:
+        result = np.zeros(len(ids), dtype=np.float32)
+        if values is not None:
+            result[in_graph] = values[nodes[in_graph]]
+        return result
+
+    latitudes = np.array([np.nan if rows[pk][3] is None else rows[pk][3] for pk in ids])
+    longitudes = np.array([np.nan if rows[pk][4] is None else rows[pk][4] for pk in ids])
+    distances = (
+        partners.distance_km(organisation.latitude, organisation.longitude, latitudes, longitudes)
+        if organisation.latitude is not None and organisation.longitude is not None
+        else np.full(len(ids), np.nan)
+    )
+    popularity = on_graph(graph.popularity)
+    signals = {
+        "shared_partners": on_graph(aa),
+        "three_hop": on_graph(three),
+        "text": np.array([text.get(pk, 0.0) for pk in ids], dtype=np.float32),
+        "meaning": np.array([meaning.get(pk, 0.0) for pk in ids], dtype=np.float32),
+        "popularity": popularity,
+        "recent_popularity": popularity,
+        "same_country": np.array(
+            [rows[pk][2] == organisation.country_id for pk in ids], dtype=np.float32
+        ),
+        "nearby": partners.nearby(distances),
+        "same_kind": np.array([rows[pk][1] == organisation.kind for pk in ids], dtype=np.float32),
+    }
+    signals["distance_km"] = distances
+    return _Candidates(ids, signals, rows)
+
+
+def shared_partners_reasons(
+    organisation: Organisation, candidates: list[int], graph: _Graph | None = None
+) -> dict[int, str]:
+    """ "Shared partners: A, B, C, …" for each candidate that has any, in one query for names.
+
+    The most telling shared partners come first: those with the fewest partners of their own.
+    """
+    graph = graph or _graph()
+    i = graph.node.get(organisation.pk)
+    if i is None:
+        return {}
+    own = graph.adjacency[i].indices
+    degrees = np.diff(graph.adjacency.indptr)
+    shared: dict[int, tuple[list[int], int]] = {}
+    for candidate in candidates:
+        j = graph.node.get(candidate)
+        if j is None:
+            continue
+        common = np.intersect1d(own, graph.adjacency[j].indices)
+        if len(common):
+            ordered = common[np.argsort(degrees[common], kind="stable")][:MAX_PARTNERS_NAMED]
+            shared[candidate] = ([int(pk) for pk in graph.ids[ordered]], len(common))
+    wanted = {pk for ids, _count in shared.values() for pk in ids}
+    names = dict(Organisation.objects.filter(pk__in=wanted).values_list("pk", "name"))
+    reasons = {}
+    for candidate, (ids, count) in shared.items():
+        named = [names[pk] for pk in ids if pk in names]
+        if not named:
+            continue
+        text = ", ".join(named) + (", …" if count > len(named) else "")
+        reasons[candidate] = ngettext(
+            "Shared partner: %(names)s", "Shared partners: %(names)s", count
+        ) % {"names": text}
+    return reasons
+
+
+def similar_activities_reason() -> str:
+    return _("Similar activities described in the profile")
+
+
+def _reasons(
+    organisation: Organisation,
+    candidate: int,
+    candidates: _Candidates,
+    index: int,
+    shared_partners: dict[int, str],
+) -> list[str]:
+    """Reasons anyone can check on the two profiles (each is a fact, not a score)."""
+    name, kind, country, _lat, _lon, keywords = candidates.rows[candidate]
+    reasons = []
+    if candidate in shared_partners:
+        reasons.append(shared_partners[candidate])
+    elif candidates.signals["three_hop"][index] > 0:
+        reasons.append(_("Works with partners of your partners"))
+    own = _keywords(organisation)
+    matching = sorted(own.keys() & {str(k).casefold() for k in keywords or []})
+    if matching:
+        reasons.append(
+            ngettext(
+                "Matching keyword: %(keywords)s", "Matching keywords: %(keywords)s", len(matching)
+            )
+            % {"keywords": ", ".join(own[k] for k in matching[:MAX_KEYWORDS_SHOWN])}
+        )
+    if candidates.signals["meaning"][index] > 0:
+        reasons.append(similar_activities_reason())
+    distance = candidates.signals["distance_km"][index]
+    if not math.isnan(distance) and distance <= NEARBY_KM:
+        reasons.append(_("%(km)d km away") % {"km": round(distance)})
+    elif country == organisation.country_id:
+        reasons.append(_("Same country"))
+    return reasons
+
+
+def _ranked(
+    organisation: Organisation, *, weights: dict[str, float], exclude_partners: bool, limit: int
+) -> list[tuple[int, float, list[str]]]:
+    graph = _graph()
+    candidates = _candidates(organisation, graph, exclude_partners=exclude_partners)
+    if not candidates.ids:
+        return []
+    features = partners.features(
+        {k: v for k, v in candidates.signals.items() if k != "distance_km"}
+    )
+    scores = partners.combine(features, weights)
+    ids = np.array(candidates.ids)
+    order = [int(index) for index in np.lexsort((ids, -scores))[:limit] if scores[index] > 0]
+    shared = shared_partners_reasons(organisation, [int(ids[index]) for index in order], graph)
+    return [
+        (
+            int(ids[index]),
+            round(float(scores[index]), 4),
+            _reasons(organisation, int(ids[index]), candidates, index, shared),
+        )
+        for index in order
+    ]
+
+
+def _cached_recommendations(
+    organisation: Organisation,
+    *,
+    purpose: str,
+    weights: dict[str, float],
+    exclude_partners: bool,
+    limit: int,
+) -> list[Recommendation]:
+    version = cache.get_or_set(DIRECTORY_VERSION_KEY, 1, timeout=None)
+    stamp = organisation.updated_at.timestamp() if organisation.updated_at else ""
+    key = f"matching:{purpose}:{organisation.pk}:{stamp}:{version}:{limit}:{get_language()}"
+    ranked = cache.get(key)
+    if ranked is None:
+        ranked = _ranked(
+            organisation, weights=weights, exclude_partners=exclude_partners, limit=limit
+        )
+        cache.set(key, ranked, CACHE_SECONDS)
+    if not ranked:
+        return []
+    excluded = existing_partner_ids(organisation) if exclude_partners else set()
+    return [
+        Recommendation(organisation=candidate, score=score, reasons=reasons)
+        for candidate, score, reasons in still_published(ranked)
+        if candidate.pk not in excluded and candidate.pk != organisation.pk
+    ]
+
+
+def still_published(
+    ranked: list[tuple[int, float, list[str]]],
+) -> list[tuple[Organisation, float, list[str]]]:
+    """A cached ranking's ``(id, score, reasons)`` with the profiles still published, in order."""
+    published = (
+        Organisation.objects.published()
+        .select_related("country")
+        .order_by()
+        .in_bulk([pk for pk, _score, _reasons in ranked])
+    )
+    return [(published[pk], score, reasons) for pk, score, reasons in ranked if pk in published]
+
+
+def recommended_partners(organisation: Organisation, *, limit: int = 20) -> list[Recommendation]:
+    """Published organisations this one has never worked with and probably should, best first.
+
+    Never the organisation itself, an unpublished profile, or an existing partner (a shared
+    CORDIS project, strategic partnership or network). Cached per profile version and
+    directory version; profiles unpublished meanwhile are still left out.
+    """
+    return _cached_recommendations(
+        organisation,
+        purpose="partners",
+        weights=partners.PARTNER_WEIGHTS,
+        exclude_partners=True,
+        limit=limit,
+    )

@@ -1,0 +1,158 @@
+"""Recommended partners and the signals behind them, on a small fixed network."""
+
+import numpy as np
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import translation
+
+from clustercollab.core.models import Country
+from clustercollab.core.moderation import ModerationStatus
+from clustercollab.matching import partners
+from clustercollab.matching.recommend import existing_partner_ids, recommended_partners
+from clustercollab.organisations.models import Participation, Project
+from clustercollab.organisations.tests.factories import make_organisation, make_user
+from clustercollab.partnering.models import (
+    Network,
+    NetworkMember,
+    NetworkScope,
+    Partnership,
+    PartnershipMember,
+    Programme,
+)
+
+pytestmark = pytest.mark.django_db
+PUBLISHED = ModerationStatus.PUBLISHED
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _project(number, *members):
+    project = Project.objects.create(id=f"1010{number:05d}", title=f"Test project {number}")
+    for organisation in members:
+        Participation.objects.create(project=project, organisation=organisation, role="participant")
+
+
+@pytest.fixture
+def network():
+    """A works with B (project) and D (partnership); C and E are partners of its partners."""
+
+    def profile(name, status=PUBLISHED, country="FI", **fields):
+        return make_organisation(
+            name=name, status=status, country=Country.objects.get(code=country), **fields
+        )
+
+    o = {
+        "a": profile(
+            "Test Hydrogen Cluster A",
+            keywords=["hydrogen", "fuel cells"],
+            latitude=60.17,
+            longitude=24.94,
+        ),
+        "b": profile("Test Partner B", country="DE"),
+        "c": profile("Test Candidate C", country="DE", latitude=52.52, longitude=13.40),
+        "d": profile("Test Partner D", country="FR"),
+        "e": profile("Test Candidate E", country="FR"),
+        "f": profile("Test Hydrogen Lab F", keywords=["Hydrogen"], latitude=60.45, longitude=22.27),
+        "u": profile("Test Unpublished U", status=ModerationStatus.DRAFT),
+        "x": profile("Test Stranger X", keywords=["textiles"]),
+    }
+    _project(1, o["a"], o["b"])
+    _project(2, o["b"], o["c"])
+    _project(3, o["b"], o["u"])
+    partnership = Partnership.objects.create(name="Test partnership", programme=Programme.OTHER)
+    for member in (o["a"], o["d"]):
+        PartnershipMember.objects.create(partnership=partnership, organisation=member)
+    test_network = Network.objects.create(name="Test network", scope=NetworkScope.OTHER)
+    for member in (o["d"], o["e"]):
+        NetworkMember.objects.create(network=test_network, organisation=member)
+    return o
+
+
+def _recommended(organisation):
+    with translation.override("en"):
+        return {r.organisation.name: r.reasons for r in recommended_partners(organisation)}
+
+
+def test_partners_of_partners_and_keyword_matches_are_recommended(network):
+    assert set(_recommended(network["a"])) == {
+        "Test Candidate C",
+        "Test Candidate E",
+        "Test Hydrogen Lab F",
+    }
+
+
+def test_never_itself_an_unpublished_profile_or_an_existing_partner(network):
+    names = set(_recommended(network["a"]))
+    for key in ("a", "b", "d", "u", "x"):
+        assert network[key].name not in names
+    assert existing_partner_ids(network["a"]) == {network["b"].pk, network["d"].pk}
+
+
+def test_each_recommendation_says_why(network):
+    reasons = _recommended(network["a"])
+    assert reasons["Test Candidate C"] == ["Shared partner: Test Partner B"]
+    assert reasons["Test Candidate E"] == ["Shared partner: Test Partner D"]
+    assert reasons["Test Hydrogen Lab F"] == ["Matching keyword: hydrogen", "150 km away"]
+
+
+def test_shared_partners_rank_first_and_the_graph_follows_new_links(network):
+    ranked = [r.organisation.name for r in recommended_partners(network["a"])]
+    assert ranked[-1] == "Test Hydrogen Lab F"
+    _project(4, network["a"], network["c"])  # A now works with C
+    cache.clear()
+    assert "Test Candidate C" not in _recommended(network["a"])
+
+
+def test_a_profile_unpublished_after_the_ranking_was_cached_disappears(network):
+    assert "Test Candidate E" in _recommended(network["a"])
+    type(network["e"]).objects.filter(pk=network["e"].pk).update(status=ModerationStatus.DRAFT)
+    assert "Test Candidate E" not in _recommended(network["a"])
+
+
+def test_members_see_the_recommendations_page_and_nobody_else(client, network):
+    admin, outsider = make_user(), make_user()
+    network["a"].memberships.create(user=admin, role="admin")
+    url = reverse("matching:recommended_partners", args=[network["a"].pk])
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(admin)
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "Test Candidate C" in response.content.decode()
+    assert "Test Partner B" in response.content.decode()  # as the reason, not a recommendation
+    dashboard = client.get(reverse("organisations:dashboard"))
+    assert url in dashboard.content.decode()
+
+
+def test_similar_organisations_name_shared_partners(network):
+    from clustercollab.organisations.similar import similar_organisations
+
+    with translation.override("en"):
+        similar = {s.organisation.name: s.reasons for s in similar_organisations(network["a"])}
+    assert similar["Test Candidate C"][0] == "Shared partner: Test Partner B"
+    assert "Test Unpublished U" not in similar
+
+
+def test_signals_on_a_hand_made_graph():
+    # 0–1, 0–2, 1–3, 2–3, 3–4: nodes 1 and 2 have two partners each, 3 has three.
+    graph = partners.co_participation_graph([[0, 1], [0, 2], [1, 3], [2, 3], [3, 4]], 5)
+    aa = partners.adamic_adar(graph, [0])[0]
+    assert aa[3] == pytest.approx(2 / np.log(2))  # through 1 and through 2
+    assert aa[4] == 0.0
+    three = partners.three_hop(graph, [0])[0]
+    assert three[4] == pytest.approx(0.5 * 0.5 * (1 / 3) * 2)
+    # The median (2) goes to 0, the best (5) to 1.
+    assert partners.normalise(np.array([0.0, 1.0, 2.0, 4.0, 5.0])).tolist() == pytest.approx(
+        [0.0, 0.0, 0.0, 2 / 3, 1.0]
+    )
+    combined = partners.combine({"text": np.array([1.0, 0.0]), "same_kind": np.array([0, 1])})
+    assert combined.tolist() == pytest.approx(
+        [partners.PARTNER_WEIGHTS["text"], partners.PARTNER_WEIGHTS["same_kind"]]
+    )
