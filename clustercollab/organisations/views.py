@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from clustercollab.core.selectors import audit_log_for
 from clustercollab.organisations import selectors, services
+from clustercollab.organisations.directory_index import indexed_query
 from clustercollab.organisations.filters import (
     SORT_CHOICES,
     OrganisationFilterSet,
@@ -375,7 +376,7 @@ def directory_geojson(request: HttpRequest) -> HttpResponse:
     filterset = OrganisationFilterSet(request.GET)
     if not filterset.is_valid():
         return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
-    return JsonResponse(selectors.directory_geojson(filterset.result_set))
+    return JsonResponse(selectors.directory_geojson(indexed_query(filterset)))
 
 
 def directory_csv(request: HttpRequest) -> HttpResponse:
@@ -386,8 +387,7 @@ def directory_csv(request: HttpRequest) -> HttpResponse:
     filename = f"clustercollab-directory-{timezone.localdate().isoformat()}.csv"
     response = StreamingHttpResponse(
         selectors.directory_csv_lines(
-            filterset.filter_queryset(filterset.queryset.all(), ranked=False),
-            site_url=settings.SITE_URL,
+            indexed_query(filterset).ordered_ids(), site_url=settings.SITE_URL
         ),
         content_type="text/csv; charset=utf-8",
     )
