@@ -361,6 +361,8 @@ MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 # How long the directory keeps a query's total and facet counts (0: never cached). Any change
 # to a profile forgets them at once.
 DIRECTORY_COUNTS_CACHE_SECONDS = env_int("DIRECTORY_COUNTS_CACHE_SECONDS", 300)
+# Per process: the text searches of the directory remembered until the directory changes.
+DIRECTORY_TEXT_CACHE_SIZE = env_int("DIRECTORY_TEXT_CACHE_SIZE", 128)
 
 # --- content (news, events, funding calls, stories, campaigns) ---
 CONTENT_IMAGE_MAX_BYTES = env_int("CONTENT_IMAGE_MAX_BYTES", 5 * 1024 * 1024)

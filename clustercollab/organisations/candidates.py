@@ -8,11 +8,21 @@ same shape: ids and a score where higher is better.
 
 The matching is exactly search.py's: FTS5 with bm25 on SQLite; the weighted ``tsvector`` with
 ``ts_rank`` on PostgreSQL, or trigram word similarity when the words match no profile at all.
+Ranking costs several times more than matching (bm25 and ts_rank read every match), so it is
+only done when the results are sorted by relevance.
+
+The candidates of a text depend on nothing but the text and the directory's content, while one
+visitor changes filters, sort and page under the same words: each process keeps the last
+``DIRECTORY_TEXT_CACHE_SIZE`` answers, keyed by the directory stamp (see directory_index.py),
+so any change to the directory makes them unusable at once.
 """
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
 from django.db import connections
 
 from clustercollab.organisations.search import (
@@ -29,10 +39,10 @@ from clustercollab.organisations.search import (
 
 @dataclass(frozen=True)
 class TextCandidates:
-    """Matching profile ids and their scores (same order; higher is better)."""
+    """Matching profile ids and their scores (same order; higher is better), if ranked."""
 
     ids: np.ndarray
-    scores: np.ndarray
+    scores: np.ndarray | None
 
 
 def normalised_text(text: str) -> str:
@@ -44,40 +54,79 @@ def has_words(text: str) -> bool:
     return bool(_WORD.search(text))
 
 
-def _fetch(using: str, sql: str, params: list) -> TextCandidates:
+def _fetch(using: str, sql: str, params: list, *, ranked: bool) -> TextCandidates:
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    if not ranked:
+        return TextCandidates(ids=ids, scores=None)
     scores = np.fromiter((row[1] for row in rows), dtype=np.float64, count=len(rows))
     return TextCandidates(ids=ids, scores=scores)
 
 
-def text_candidates(text: str, *, using: str = "default") -> TextCandidates:
-    """Every profile in the search index matching ``text`` (normalised, with words)."""
+def _search(text: str, *, ranked: bool, using: str) -> TextCandidates:
     vendor = connections[using].vendor
     if vendor == "sqlite":
         weights = ", ".join(str(weight) for _name, weight in FTS_COLUMNS)
+        rank = f", -bm25({SEARCH_TABLE}, {weights})" if ranked else ""
         return _fetch(
             using,
-            f"SELECT rowid, -bm25({SEARCH_TABLE}, {weights}) FROM {SEARCH_TABLE} "
-            f"WHERE {SEARCH_TABLE} MATCH %s",
+            f"SELECT rowid{rank} FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH %s",
             [_fts5_query(text)],
+            ranked=ranked,
         )
     if vendor != "postgresql":
         raise NotImplementedError("Search needs SQLite or PostgreSQL.")
+    rank = f", ts_rank('{PG_RANK_WEIGHTS}', {SEARCH_TABLE}, {_pg_tsquery_sql()}, 1)"
     found = _fetch(
         using,
-        f"SELECT rowid, ts_rank('{PG_RANK_WEIGHTS}', {SEARCH_TABLE}, {_pg_tsquery_sql()}, 1) "
-        f"FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} @@ {_pg_tsquery_sql()}",
-        [*_pg_tsquery_params(text), *_pg_tsquery_params(text)],
+        f"SELECT rowid{rank if ranked else ''} FROM {SEARCH_TABLE} "
+        f"WHERE {SEARCH_TABLE} @@ {_pg_tsquery_sql()}",
+        [*(_pg_tsquery_params(text) if ranked else []), *_pg_tsquery_params(text)],
+        ranked=ranked,
     )
     if len(found.ids) >= TRIGRAM_FALLBACK_BELOW:
         return found
     # No word matched anything (a typo): profiles with a similar word instead.
+    similarity = ", word_similarity((SELECT unaccent(lower(%s))), words)" if ranked else ""
     return _fetch(
         using,
-        f"SELECT rowid, word_similarity((SELECT unaccent(lower(%s))), words) "
-        f"FROM {SEARCH_TABLE} WHERE (SELECT unaccent(lower(%s))) <%% words",
-        [text, text],
+        f"SELECT rowid{similarity} FROM {SEARCH_TABLE} "
+        f"WHERE (SELECT unaccent(lower(%s))) <%% words",
+        [text, text] if ranked else [text],
+        ranked=ranked,
     )
+
+
+_recent: OrderedDict[tuple, TextCandidates] = OrderedDict()
+_recent_lock = threading.Lock()
+
+
+def text_candidates(
+    text: str, *, ranked: bool = True, stamp: int | None = None, using: str = "default"
+) -> TextCandidates:
+    """Every profile in the search index matching ``text`` (normalised, with words).
+
+    ``ranked``: with the relevance score of each. ``stamp``: the directory stamp the answer
+    may be remembered under (None: not remembered).
+    """
+    size = settings.DIRECTORY_TEXT_CACHE_SIZE if stamp is not None else 0
+    if not size:
+        return _search(text, ranked=ranked, using=using)
+    with _recent_lock:
+        for key in ((using, stamp, text, True), (using, stamp, text, ranked)):
+            if key in _recent:
+                _recent.move_to_end(key)
+                return _recent[key]
+    found = _search(text, ranked=ranked, using=using)
+    with _recent_lock:
+        _recent[(using, stamp, text, ranked)] = found
+        while len(_recent) > size:
+            _recent.popitem(last=False)
+    return found
+
+
+def forget_text_candidates() -> None:
+    with _recent_lock:
+        _recent.clear()

@@ -413,17 +413,20 @@ class IndexedQuery:
             self.masks[name] = self._mask(name, value)
         self.text_mask: np.ndarray | None = None
         self.scores: np.ndarray | None = None
+        self.sort = filterset.sort_key
         text = normalised_text(cleaned.get("q") or "")
         if text and has_words(text):
-            found = text_candidates(text, using=using)
+            ranked = self.sort == SORT_RELEVANCE
+            found = text_candidates(text, ranked=ranked, stamp=index.stamp, using=using)
             self.text_mask = np.zeros(index.size, dtype=bool)
-            self.scores = np.zeros(index.size, dtype=np.float64)
+            if ranked:
+                self.scores = np.zeros(index.size, dtype=np.float64)
             if len(found.ids) and index.size:
                 at = np.minimum(np.searchsorted(index.ids, found.ids), index.size - 1)
                 published = index.ids[at] == found.ids
                 self.text_mask[at[published]] = True
-                self.scores[at[published]] = found.scores[published]
-        self.sort = filterset.sort_key
+                if ranked:
+                    self.scores[at[published]] = found.scores[published]
         if self.sort == SORT_RELEVANCE and self.scores is None:
             self.sort = "name"  # no words: every rank is equal, so the names decide
         self._without: dict[frozenset, np.ndarray] = {}

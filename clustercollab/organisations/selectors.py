@@ -367,6 +367,15 @@ def profile_next_step(organisation: Organisation) -> NextStep | None:
 # --- the directory ------------------------------------------------------------------------------
 
 DIRECTORY_PAGE_SIZE = 20
+# What a result card never shows: the long texts and the region's outline (decoding a NUTS
+# geometry costs more than the rest of a page's rows together).
+DIRECTORY_CARD_DEFERRED = [
+    "about",
+    "offers",
+    "seeks",
+    "unreviewed_changes",
+    "nuts_region__geometry",
+]
 DIRECTORY_MAX_PAGE_SIZE = 100
 
 
@@ -434,9 +443,9 @@ def directory_results(params: QueryDict, *, with_facets: bool = True) -> Directo
     facets = directory_facets(filterset, query) if with_facets else []
     rows = RowsByIds(
         query.ordered_ids(),
-        Organisation.objects.select_related("country", "nuts_region").prefetch_related(
-            "ecosystems"
-        ),
+        Organisation.objects.select_related("country", "nuts_region")
+        .defer(*DIRECTORY_CARD_DEFERRED)
+        .prefetch_related("ecosystems"),
     )
     paginator = Paginator(rows, size)
     if number > paginator.num_pages:
