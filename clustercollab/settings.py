@@ -363,6 +363,10 @@ MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 DIRECTORY_COUNTS_CACHE_SECONDS = env_int("DIRECTORY_COUNTS_CACHE_SECONDS", 300)
 # Per process: the text searches of the directory remembered until the directory changes.
 DIRECTORY_TEXT_CACHE_SIZE = env_int("DIRECTORY_TEXT_CACHE_SIZE", 128)
+# Per process: rendered directory results (HTML fragments) and API list answers of recent
+# queries, remembered until the directory changes (0 turns each off).
+DIRECTORY_FRAGMENT_CACHE_SIZE = env_int("DIRECTORY_FRAGMENT_CACHE_SIZE", 256)
+DIRECTORY_API_CACHE_SIZE = env_int("DIRECTORY_API_CACHE_SIZE", 256)
 
 # --- content (news, events, funding calls, stories, campaigns) ---
 CONTENT_IMAGE_MAX_BYTES = env_int("CONTENT_IMAGE_MAX_BYTES", 5 * 1024 * 1024)

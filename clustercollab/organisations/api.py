@@ -4,6 +4,8 @@ The list takes exactly the directory page's query parameters (one OrganisationFi
 both), so a search on the page and through the API give the same profiles in the same order.
 """
 
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 from django.urls import path, reverse
 from django_filters import utils as filter_utils
@@ -11,12 +13,18 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clustercollab.api.filtering import KnownParametersOnly
 from clustercollab.api.schema import ERROR_RESPONSES, ErrorSerializer
 from clustercollab.core.models import IndustrialEcosystem
-from clustercollab.organisations.directory_index import RowsByIds, indexed_query
+from clustercollab.organisations.directory_index import (
+    RecentAnswers,
+    RowsByIds,
+    directory_stamp,
+    indexed_query,
+)
 from clustercollab.organisations.filters import OrganisationFilterSet
 from clustercollab.organisations.models import Organisation
 
@@ -174,7 +182,9 @@ class DirectoryIndexFilterBackend(DjangoFilterBackend):
         filterset = self.get_filterset(request, queryset, view)
         if not filterset.is_valid() and self.raise_exception:
             raise filter_utils.translate_validation(filterset.errors)
-        return RowsByIds(indexed_query(filterset, using=queryset.db).ordered_ids(), queryset)
+        stamp = getattr(view, "directory_stamp", None)
+        query = indexed_query(filterset, using=queryset.db, stamp=stamp)
+        return RowsByIds(query.ordered_ids(), queryset)
 
 
 @extend_schema(
@@ -200,6 +210,21 @@ class OrganisationList(generics.ListAPIView):
             .only(*LIST_COLUMNS)
             .prefetch_related(Prefetch("ecosystems", IndustrialEcosystem.objects.only("slug")))
         )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # The same URL gives the same page until the directory changes (authentication and
+        # throttling have already run); invalid parameters raise and are never remembered.
+        self.directory_stamp = directory_stamp()
+        key = (self.directory_stamp, request.build_absolute_uri())
+        data = _recent_lists.get(key)
+        if data is None:
+            response = super().list(request, *args, **kwargs)
+            _recent_lists.put(key, response.data)
+            return response
+        return Response(data)
+
+
+_recent_lists = RecentAnswers("DIRECTORY_API_CACHE_SIZE")
 
 
 @extend_schema(

@@ -17,14 +17,12 @@ visitor changes filters, sort and page under the same words: each process keeps 
 so any change to the directory makes them unusable at once.
 """
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
-from django.conf import settings
 from django.db import connections
 
+from clustercollab.organisations.directory_index import RecentAnswers
 from clustercollab.organisations.search import (
     _WORD,
     FTS_COLUMNS,
@@ -99,8 +97,7 @@ def _search(text: str, *, ranked: bool, using: str) -> TextCandidates:
     )
 
 
-_recent: OrderedDict[tuple, TextCandidates] = OrderedDict()
-_recent_lock = threading.Lock()
+_recent = RecentAnswers("DIRECTORY_TEXT_CACHE_SIZE")
 
 
 def text_candidates(
@@ -111,22 +108,16 @@ def text_candidates(
     ``ranked``: with the relevance score of each. ``stamp``: the directory stamp the answer
     may be remembered under (None: not remembered).
     """
-    size = settings.DIRECTORY_TEXT_CACHE_SIZE if stamp is not None else 0
-    if not size:
+    if stamp is None:
         return _search(text, ranked=ranked, using=using)
-    with _recent_lock:
-        for key in ((using, stamp, text, True), (using, stamp, text, ranked)):
-            if key in _recent:
-                _recent.move_to_end(key)
-                return _recent[key]
+    for key in ((using, stamp, text, True), (using, stamp, text, ranked)):
+        found = _recent.get(key)
+        if found is not None:
+            return found
     found = _search(text, ranked=ranked, using=using)
-    with _recent_lock:
-        _recent[(using, stamp, text, ranked)] = found
-        while len(_recent) > size:
-            _recent.popitem(last=False)
+    _recent.put((using, stamp, text, ranked), found)
     return found
 
 
 def forget_text_candidates() -> None:
-    with _recent_lock:
-        _recent.clear()
+    _recent.clear()

@@ -18,11 +18,13 @@ than a counter so that a rolled-back write can never make an old value stand for
 
 import json
 import threading
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -360,9 +362,13 @@ _indexes: dict[str, DirectoryIndex] = {}
 _lock = threading.Lock()
 
 
-def directory_index(using: str = "default") -> DirectoryIndex:
-    """This process's index of database ``using``, rebuilt first if the directory changed."""
-    stamp = directory_stamp(using)
+def directory_index(using: str = "default", *, stamp: int | None = None) -> DirectoryIndex:
+    """This process's index of database ``using``, rebuilt first if the directory changed.
+
+    ``stamp``: the directory stamp if the caller has just read it.
+    """
+    if stamp is None:
+        stamp = directory_stamp(using)
     index = _indexes.get(using)
     if index is not None and index.stamp == stamp:
         return index
@@ -551,9 +557,11 @@ class IndexedQuery:
         return self.index.languages.counts(self.mask_without("language"))
 
 
-def indexed_query(filterset: Any, *, using: str = "default") -> IndexedQuery:
+def indexed_query(
+    filterset: Any, *, using: str = "default", stamp: int | None = None
+) -> IndexedQuery:
     """Answer a FilterSet's query from this process's (current) index."""
-    return IndexedQuery(directory_index(using), filterset, using=using)
+    return IndexedQuery(directory_index(using, stamp=stamp), filterset, using=using)
 
 
 class RowsByIds:
@@ -579,3 +587,42 @@ class RowsByIds:
         wanted = [int(pk) for pk in self.ids[item]]
         rows = self.queryset.order_by().in_bulk(wanted) if wanted else {}
         return [rows[pk] for pk in wanted if pk in rows]
+
+
+class RecentAnswers:
+    """A per-process LRU of answers that depend only on the directory's content and a key.
+
+    Keys carry the directory stamp, so a change anywhere in the directory (in any process)
+    makes every remembered answer unusable at once. ``size_setting`` names the setting with
+    the number of answers to keep (0: remember nothing).
+    """
+
+    def __init__(self, size_setting: str) -> None:
+        self.size_setting = size_setting
+        self._answers: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @property
+    def size(self) -> int:
+        return int(getattr(settings, self.size_setting, 0) or 0)
+
+    def get(self, key: Hashable) -> Any | None:
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer
+
+    def put(self, key: Hashable, answer: Any) -> None:
+        size = self.size
+        if not size:
+            return
+        with self._lock:
+            self._answers[key] = answer
+            self._answers.move_to_end(key)
+            while len(self._answers) > size:
+                self._answers.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._answers.clear()

@@ -418,13 +418,15 @@ def directory_changed() -> None:
         cache.set(DIRECTORY_VERSION_KEY, 1, timeout=None)
 
 
-def directory_results(params: QueryDict, *, with_facets: bool = True) -> DirectoryResults:
+def directory_results(
+    params: QueryDict, *, with_facets: bool = True, stamp: int | None = None
+) -> DirectoryResults:
     """Run one directory query (the page's URL parameters): results, one page, facet counts.
 
     Invalid parameters never fail: each becomes a notice saying it was ignored, and the valid
     ones still apply; a page past the end shows the last page with a notice. The directory's
     in-memory index (directory_index.py) answers the total, the facets and the order; only the
-    page's rows are read from the database.
+    page's rows are read from the database. ``stamp``: the directory stamp, if just read.
     """
     from clustercollab.organisations.directory_index import RowsByIds, indexed_query
     from clustercollab.organisations.facets import directory_facets
@@ -439,7 +441,7 @@ def directory_results(params: QueryDict, *, with_facets: bool = True) -> Directo
     size = cleaned.get("page_size") or DIRECTORY_PAGE_SIZE
     number = cleaned.get("page") or 1
 
-    query = indexed_query(filterset, using=filterset.queryset.db)
+    query = indexed_query(filterset, using=filterset.queryset.db, stamp=stamp)
     facets = directory_facets(filterset, query) if with_facets else []
     rows = RowsByIds(
         query.ordered_ids(),
