@@ -261,14 +261,22 @@ def _percentile(samples: list[float], fraction: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
-def _time_ms(fn: Callable[[], object], repeat: int) -> tuple[list[float], object]:
-    """Return ``repeat`` timings of ``fn`` (ms) after a warm-up call, and the warm-up's result."""
+def _time_ms(
+    fn: Callable[[], object], repeat: int, cpu: list[float] | None = None
+) -> tuple[list[float], object]:
+    """Return ``repeat`` timings of ``fn`` (ms) after a warm-up call, and the warm-up's result.
+
+    ``cpu`` collects this process's CPU time of each call (ms), which other processes on a
+    shared machine do not inflate (but which leaves out the work of a PostgreSQL server).
+    """
     result = fn()  # warm caches, as a running server would be
     samples = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn()
         samples.append((time.perf_counter() - start) * 1000)
+        if cpu is not None:
+            cpu.append((time.process_time() - start_cpu) * 1000)
     return samples, result
 
 
@@ -370,6 +378,8 @@ def main() -> None:
     real_all: list[float] = []
     warm_all: list[float] = []
     naive_all: list[float] = []
+    real_cpu: list[float] = []
+    page_cpu: list[float] = []
     print(
         f"{'query':<48} {'hits':>7} {'cold p50':>9} {'warm p50':>9} {'naive hits':>10} "
         f"{'naive p50':>10}"
@@ -380,7 +390,7 @@ def main() -> None:
         hits, real_p50, warm_p50 = "–", "–", "–"
         if real_query is not None:
             real_samples, real_result = _time_ms(
-                lambda p=params: (forget_text(), real_query(p)), repeat
+                lambda p=params: (forget_text(), real_query(p)), repeat, real_cpu
             )
             real_all += real_samples
             hits = str(real_result[1][0])
@@ -401,7 +411,9 @@ def main() -> None:
     if probe.status_code == 200:
         for _label, params in QUERIES:
             url = "/directory/?" + urlencode(params, doseq=True)
-            page_all += _time_ms(lambda u=url: (forget_text(), _get_ok(client, u)), repeat)[0]
+            page_all += _time_ms(
+                lambda u=url: (forget_text(), _get_ok(client, u)), repeat, page_cpu
+            )[0]
             page_warm += _time_ms(lambda u=url: _get_ok(client, u), repeat)[0]
     else:
         print(f"GET /directory/ answered {probe.status_code}: the page was not timed")
@@ -423,6 +435,10 @@ def main() -> None:
         line("whole directory page (cold: no text cache)", page_all)
     if page_warm:
         line("whole directory page (warm text cache)", page_warm)
+    if real_cpu:
+        line("  CPU of this process: query, cold", real_cpu)
+    if page_cpu:
+        line("  CPU of this process: page, cold", page_cpu)
     speedup = baseline_p95 / p95 if real_all else float("nan")
     print(
         f"directory p95_ms={p95:.1f} baseline_p95_ms={baseline_p95:.1f} speedup={speedup:.1f} "
