@@ -196,6 +196,7 @@ class DirectoryIndex:
     nace_section_of: dict[str, str]
     emerging: LinkColumn
     languages: LinkColumn
+    # Derived region arrays, made on first use (by prefix length, by accepted prefixes).
     _region_prefixes: dict = field(default_factory=dict)
 
     @property
@@ -212,11 +213,16 @@ class DirectoryIndex:
 
     def regions_starting_with(self, prefixes: Iterable[str]) -> np.ndarray:
         """A bool per profile: its NUTS code starts with one of ``prefixes``."""
-        prefixes = tuple(prefixes)
-        accepted = np.array(
-            [code.startswith(prefixes) for code in self.regions] + [False], dtype=bool
-        )
-        return accepted[self.region]
+        prefixes = tuple(sorted(prefixes))
+        key = ("starting", prefixes)
+        if key not in self._region_prefixes:
+            if len(self._region_prefixes) > 200:  # 150 kB each at 150,000 profiles
+                self._region_prefixes.clear()
+            accepted = np.array(
+                [code.startswith(prefixes) for code in self.regions] + [False], dtype=bool
+            )
+            self._region_prefixes[key] = accepted[self.region]
+        return self._region_prefixes[key]
 
     def region_counts(self, mask: np.ndarray, length: int) -> dict[str, int]:
         """Profiles of ``mask`` by the first ``length`` characters of their NUTS code."""
@@ -240,21 +246,51 @@ def _json_list(raw: Any) -> list:
     return value if isinstance(value, list) else []
 
 
+FETCH_ROWS = 20_000
+
+
+class _Encoder:
+    """Codes for the values of one column, handed out as they come (see ``_codes``)."""
+
+    def __init__(self) -> None:
+        self.codes: dict[Any, int] = {}
+        self.column: list[int] = []
+
+    def add(self, values: Iterable[Any]) -> None:
+        codes = self.codes
+        self.column.extend(codes.setdefault(value, len(codes)) for value in values)
+
+    def result(self, order: np.ndarray | None = None) -> tuple[np.ndarray, list]:
+        column = np.asarray(self.column, dtype=np.int32)
+        return (column if order is None else column[order]), list(self.codes)
+
+
+def _fetch_chunks(cursor: Any, sql: str, params: list | None = None) -> Iterable[list[tuple]]:
+    """The rows of a query in chunks, so that a build never holds every row as tuples."""
+    cursor.execute(sql, params or [])
+    while rows := cursor.fetchmany(FETCH_ROWS):
+        yield rows
+
+
 def _link_pairs(
     connection: BaseDatabaseWrapper, relation: str, index_ids: np.ndarray
 ) -> tuple[np.ndarray, list]:
     through = Organisation._meta.get_field(relation).remote_field.through._meta.db_table
     column = LINK_RELATIONS[relation]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT organisation_id, {column} FROM {through}")
-        rows = cursor.fetchall()
-    if not rows or not len(index_ids):
+    positions: list[np.ndarray] = []
+    values: list = []
+    if not len(index_ids):
         return np.zeros(0, dtype=np.int64), []
-    owners = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-    found = np.minimum(np.searchsorted(index_ids, owners), len(index_ids) - 1)
-    published = index_ids[found] == owners
-    values = [row[1] for row, keep in zip(rows, published, strict=True) if keep]
-    return found[published], values
+    with connection.cursor() as cursor:
+        for rows in _fetch_chunks(cursor, f"SELECT organisation_id, {column} FROM {through}"):
+            owners = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+            found = np.minimum(np.searchsorted(index_ids, owners), len(index_ids) - 1)
+            published = index_ids[found] == owners
+            positions.append(found[published])
+            values += [row[1] for row, keep in zip(rows, published, strict=True) if keep]
+    if not positions:
+        return np.zeros(0, dtype=np.int64), []
+    return np.concatenate(positions), values
 
 
 def build_directory_index(using: str = "default") -> DirectoryIndex:
@@ -264,35 +300,52 @@ def build_directory_index(using: str = "default") -> DirectoryIndex:
 
     connection = connections[using]
     stamp = directory_stamp(using)
+    ids_in_name_order: list[int] = []
+    encoders = {name: _Encoder() for name in ("kind", "country", "region", "label")}
+    members: list[int] = []
+    spoken: list[tuple[int, str]] = []  # (position in name order, language)
     with connection.cursor() as cursor:
         # Name order as the database collates it: the name sort then matches the ORM's exactly.
-        cursor.execute(
+        for rows in _fetch_chunks(
+            cursor,
             "SELECT id, kind, country_id, nuts_region_id, label, member_total, languages "
             f"FROM {ORGANISATION_TABLE} WHERE status = %s ORDER BY name, id",
             [PUBLISHED],
+        ):
+            offset = len(ids_in_name_order)
+            ids_in_name_order += [row[0] for row in rows]
+            for at, name in enumerate(("kind", "country", "region", "label"), start=1):
+                encoders[name].add(row[at] for row in rows)
+            members += [row[5] or 0 for row in rows]
+            for number, row in enumerate(rows, start=offset):
+                if row[6] and row[6] != "[]":
+                    spoken += [(number, v) for v in _json_list(row[6]) if isinstance(v, str)]
+        newest_ids = np.concatenate(
+            [
+                np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+                for rows in _fetch_chunks(
+                    cursor,
+                    f"SELECT id FROM {ORGANISATION_TABLE} WHERE status = %s "
+                    "ORDER BY published_at DESC, id DESC",
+                    [PUBLISHED],
+                )
+            ]
+            or [np.zeros(0, dtype=np.int64)]
         )
-        rows = cursor.fetchall()
-        cursor.execute(
-            f"SELECT id FROM {ORGANISATION_TABLE} WHERE status = %s "
-            "ORDER BY published_at DESC, id DESC",
-            [PUBLISHED],
-        )
-        newest_ids = np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64)
-    n = len(rows)
-    ids_in_name_order = np.fromiter((row[0] for row in rows), dtype=np.int64, count=n)
-    by_id = np.argsort(ids_in_name_order, kind="stable")
-    ids = ids_in_name_order[by_id]
-    rows = [rows[i] for i in by_id]
+    n = len(ids_in_name_order)
+    names_order = np.asarray(ids_in_name_order, dtype=np.int64)
+    by_id = np.argsort(names_order, kind="stable")
+    ids = names_order[by_id]
     # Position k (k-th smallest id) is the by_id[k]-th profile by name.
     name_rank = by_id.astype(np.int32)
     by_name = np.empty(n, dtype=np.int32)
     by_name[by_id] = np.arange(n, dtype=np.int32)
 
-    kind, kinds = _codes(row[1] for row in rows)
-    country, countries = _codes(row[2] for row in rows)
+    kind, kinds = encoders["kind"].result(by_id)
+    country, countries = encoders["country"].result(by_id)
     eu_codes = set(eu_country_codes())
     eu = np.array([str(code).upper() in eu_codes for code in countries] + [False], dtype=bool)
-    region_codes, regions = _codes(row[3] for row in rows)
+    region_codes, regions = encoders["region"].result(by_id)
     if None in regions:
         none_code = regions.index(None)
         regions = [code for code in regions if code is not None]
@@ -301,16 +354,11 @@ def build_directory_index(using: str = "default") -> DirectoryIndex:
             len(regions),
             region_codes - (region_codes > none_code),
         ).astype(np.int32)
-    label, labels = _codes(row[4] for row in rows)
-    member_total = np.fromiter((row[5] or 0 for row in rows), dtype=np.int64, count=n)
+    label, labels = encoders["label"].result(by_id)
+    member_total = np.asarray(members, dtype=np.int64)[by_id]
     by_size = np.lexsort((name_rank, -member_total)).astype(np.int32)
-    language_positions: list[int] = []
-    language_values: list[str] = []
-    for position, row in enumerate(rows):
-        for language in _json_list(row[6]):
-            if isinstance(language, str):
-                language_positions.append(position)
-                language_values.append(language)
+    language_positions = by_name[[number for number, _v in spoken]]
+    language_values = [language for _number, language in spoken]
 
     positions, ecosystem_ids = _link_pairs(connection, "ecosystems", ids)
     ecosystems = LinkColumn.from_pairs(positions, ecosystem_ids)
@@ -352,9 +400,7 @@ def build_directory_index(using: str = "default") -> DirectoryIndex:
         nace_divisions=nace_divisions,
         nace_section_of=section_of,
         emerging=emerging,
-        languages=LinkColumn.from_pairs(
-            np.array(language_positions, dtype=np.int64), language_values
-        ),
+        languages=LinkColumn.from_pairs(language_positions, language_values),
     )
 
 
