@@ -134,6 +134,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "db.sqlite3",
+            # Kept open between requests, as for PostgreSQL: opening one (and reading the
+            # schema again) costs more than a whole cached directory or API answer.
+            "CONN_MAX_AGE": 60,
             "OPTIONS": {
                 # WAL lets the task worker and the web server use the file at the same time.
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
