@@ -18,12 +18,23 @@ through a few URLs of each kind:
 - profile: public profile pages;
 - api: ``/api/v1/organisations/`` list pages, with and without filters.
 
-The directory caches the total and facet counts of each query
-(``DIRECTORY_COUNTS_CACHE_SECONDS``, per worker without Redis), so after the first round the
-directory URLs measure the cached path; ``--no-counts-cache`` turns that cache off. Every URL is
-checked to answer 200 first. For each endpoint the run prints requests/s (also per worker), p50
-and p95 latency, and the ratios to the bare view. Any connection error, timeout or
-HTTP status ≥ 400 counts as an error. The last line is machine-readable:
+The directory answers from an in-memory index per worker (organisations/directory_index.py),
+built on a worker's first directory request: a warm-up of the directory URLs runs first, long
+enough for both workers to build theirs. Each worker also remembers, until the directory
+changes, recent text searches, rendered result fragments and API list answers
+(``DIRECTORY_TEXT_CACHE_SIZE``, ``DIRECTORY_FRAGMENT_CACHE_SIZE``, ``DIRECTORY_API_CACHE_SIZE``).
+Since the URLs below repeat, those caches answer almost every request once warm, so the run
+measures two servers in turn and prints both tables:
+
+- cold: those three caches off (size 0), so every directory request searches, counts the facets
+  and renders, and every API request searches and reads its page;
+- as configured: the site's settings, caches on (the production setup).
+
+``--cold-only`` or ``--configured-only`` measures one of them. Every URL is checked to answer 200
+first. For each endpoint the run prints requests/s (also per worker), p50 and p95 latency, and
+the ratios to the bare view. Any connection error, timeout or HTTP status ≥ 400 counts as an
+error. The line before the last gives the cold figures; the last line, machine-readable, the
+figures as configured (or the cold ones with ``--cold-only``) and the errors of the whole run:
 
     http directory_rps=<a> profile_rps=<b> api_rps=<c> bare_rps=<d> errors=<e>
 """
@@ -102,7 +113,15 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _start_server(port: int, log: Path, *, counts_cache: bool) -> subprocess.Popen:
+COLD_SETTINGS = {
+    "DIRECTORY_TEXT_CACHE_SIZE": "0",
+    "DIRECTORY_FRAGMENT_CACHE_SIZE": "0",
+    "DIRECTORY_API_CACHE_SIZE": "0",
+    "DIRECTORY_COUNTS_CACHE_SECONDS": "0",
+}
+
+
+def _start_server(port: int, log: Path, *, cold: bool) -> subprocess.Popen:
     env = dict(
         os.environ,
         DJANGO_SETTINGS_MODULE="bench.settings_http",
@@ -110,8 +129,8 @@ def _start_server(port: int, log: Path, *, counts_cache: bool) -> subprocess.Pop
         API_THROTTLE_MEMBER="off",
         TASKS_BACKEND="immediate",
     )
-    if not counts_cache:
-        env["DIRECTORY_COUNTS_CACHE_SECONDS"] = "0"
+    if cold:
+        env.update(COLD_SETTINGS)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     command = [
         str(gunicorn) if gunicorn.exists() else "gunicorn",
@@ -187,23 +206,75 @@ def _run_wrk(base: str, paths: list[str], *, seconds: int, connections: int) -> 
     return result
 
 
+def _measure(
+    endpoints: dict[str, list[str]], *, cold: bool, seconds: int, connections: int
+) -> dict[str, dict]:
+    """Start a server (cold: the directory's caches off), warm it up and drive each endpoint."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = Path(tempfile.gettempdir()) / f"bench-http-gunicorn-{port}.log"
+    server = _start_server(port, log, cold=cold)
+    results = {}
+    try:
+        for paths in endpoints.values():
+            _check_paths(base, paths)
+        # Each worker builds its directory index on its first directory request.
+        _run_wrk(base, endpoints["directory"], seconds=INDEX_WARM_UP_SECONDS, connections=4)
+        for name, paths in endpoints.items():
+            # A short warm-up so each worker has loaded templates and opened its connection.
+            _run_wrk(base, paths, seconds=1, connections=connections)
+            results[name] = _run_wrk(base, paths, seconds=seconds, connections=connections)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return results
+
+
+INDEX_WARM_UP_SECONDS = 8
+
+
+def _print_table(title: str, results: dict[str, dict]) -> None:
+    bare = results["bare"]
+    print(title)
+    print(
+        f"{'endpoint':<10} {'req/s':>8} {'per worker':>10} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'req/s ÷ bare':>12} {'p95 × bare':>10} {'errors':>6}"
+    )
+    for name, result in results.items():
+        print(
+            f"{name:<10} {result['rps']:8.1f} {result['rps'] / WORKERS:10.1f} "
+            f"{result['p50_us'] / 1000:8.1f} {result['p95_us'] / 1000:8.1f} "
+            f"{result['rps'] / bare['rps']:12.2f} {result['p95_us'] / bare['p95_us']:10.1f} "
+            f"{result['errors']:6d}"
+        )
+
+
+def _summary_line(prefix: str, results: dict[str, dict], errors: int) -> str:
+    return (
+        f"{prefix} directory_rps={results['directory']['rps']:.1f} "
+        f"profile_rps={results['profile']['rps']:.1f} api_rps={results['api']['rps']:.1f} "
+        f"bare_rps={results['bare']['rps']:.1f} errors={errors}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="5,000 profiles, 3 s per endpoint")
     parser.add_argument("--data-dir", help="SQLite data directory (default var/bench-directory)")
     parser.add_argument("--seconds", type=int, default=None, help="load time per endpoint")
     parser.add_argument("--connections", type=int, default=4)
-    parser.add_argument(
-        "--no-counts-cache",
-        action="store_true",
-        help="turn the directory's cache of totals and facet counts off "
-        "(DIRECTORY_COUNTS_CACHE_SECONDS=0), so every request computes them",
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument(
+        "--cold-only", action="store_true", help="only the server with the directory caches off"
+    )
+    which.add_argument(
+        "--configured-only", action="store_true", help="only the server as configured"
     )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("bench/http.py needs wrk: apt-get install wrk")
 
-    from bench.directory import build_database, setup_django
+    from bench.directory import _load_average, build_database, setup_django
 
     setup_django(quick=args.quick, data_dir=args.data_dir)
     from django.conf import settings
@@ -227,45 +298,28 @@ def main() -> None:
         "api": API_PATHS,
     }
     seconds = args.seconds or (3 if args.quick else 15)
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = Path(tempfile.gettempdir()) / f"bench-http-gunicorn-{port}.log"
-    server = _start_server(port, log, counts_cache=not args.no_counts_cache)
-    results = {}
-    try:
-        for paths in endpoints.values():
-            _check_paths(base, paths)
-        for name, paths in endpoints.items():
-            # A short warm-up so each worker has loaded templates and opened its connection.
-            _run_wrk(base, paths, seconds=1, connections=args.connections)
-            results[name] = _run_wrk(base, paths, seconds=seconds, connections=args.connections)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-    bare = results["bare"]
-    cache = "off" if args.no_counts_cache else "as configured"
-    print(
-        f"gunicorn {WORKERS} sync workers, wrk 1 thread {args.connections} connections "
-        f"{seconds} s per endpoint; directory counts cache {cache}"
-    )
-    print(
-        f"{'endpoint':<10} {'req/s':>8} {'per worker':>10} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'req/s ÷ bare':>12} {'p95 × bare':>10} {'errors':>6}"
-    )
-    for name, result in results.items():
-        print(
-            f"{name:<10} {result['rps']:8.1f} {result['rps'] / WORKERS:10.1f} "
-            f"{result['p50_us'] / 1000:8.1f} {result['p95_us'] / 1000:8.1f} "
-            f"{result['rps'] / bare['rps']:12.2f} {result['p95_us'] / bare['p95_us']:10.1f} "
-            f"{result['errors']:6d}"
+    runs = {}
+    if not args.configured_only:
+        runs["cold"] = _measure(endpoints, cold=True, seconds=seconds, connections=args.connections)
+    if not args.cold_only:
+        runs["configured"] = _measure(
+            endpoints, cold=False, seconds=seconds, connections=args.connections
         )
-    errors = sum(result["errors"] for result in results.values())
-    print(
-        f"http directory_rps={results['directory']['rps']:.1f} "
-        f"profile_rps={results['profile']['rps']:.1f} api_rps={results['api']['rps']:.1f} "
-        f"bare_rps={bare['rps']:.1f} errors={errors}"
+    setup = (
+        f"gunicorn {WORKERS} sync workers, wrk 1 thread {args.connections} connections "
+        f"{seconds} s per endpoint; machine load (1/5/15 min) after the run: {_load_average()}"
     )
+    print(setup)
+    titles = {
+        "cold": "cold: directory text, fragment and API caches off (every request computes)",
+        "configured": "as configured: the directory's per-process caches on",
+    }
+    for name, results in runs.items():
+        _print_table(titles[name], results)
+    errors = sum(result["errors"] for results in runs.values() for result in results.values())
+    if "cold" in runs and "configured" in runs:
+        print(_summary_line("http (cold, caches off)", runs["cold"], errors))
+    print(_summary_line("http", runs.get("configured") or runs["cold"], errors))
 
 
 if __name__ == "__main__":

@@ -138,6 +138,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "db.sqlite3",
+            # Kept open between requests, as for PostgreSQL: opening one (and reading the
+            # schema again) costs more than a whole cached directory or API answer.
+            "CONN_MAX_AGE": 60,
             "OPTIONS": {
                 # WAL lets the task worker and the web server use the file at the same time.
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -383,6 +386,12 @@ DIRECTORY_COUNTS_CACHE_SECONDS = env_int("DIRECTORY_COUNTS_CACHE_SECONDS", 300)
 # ones are shown (for at most INSIGHTS_STALE_SECONDS) while a task computes the new ones.
 INSIGHTS_CACHE_SECONDS = env_int("INSIGHTS_CACHE_SECONDS", 3600)
 INSIGHTS_STALE_SECONDS = env_int("INSIGHTS_STALE_SECONDS", 86400)
+# Per process: the text searches of the directory remembered until the directory changes.
+DIRECTORY_TEXT_CACHE_SIZE = env_int("DIRECTORY_TEXT_CACHE_SIZE", 128)
+# Per process: rendered directory results (HTML fragments) and API list answers of recent
+# queries, remembered until the directory changes (0 turns each off).
+DIRECTORY_FRAGMENT_CACHE_SIZE = env_int("DIRECTORY_FRAGMENT_CACHE_SIZE", 256)
+DIRECTORY_API_CACHE_SIZE = env_int("DIRECTORY_API_CACHE_SIZE", 256)
 
 # --- content (news, events, funding calls, stories, campaigns) ---
 CONTENT_IMAGE_MAX_BYTES = env_int("CONTENT_IMAGE_MAX_BYTES", 5 * 1024 * 1024)

@@ -4,14 +4,27 @@ The list takes exactly the directory page's query parameters (one OrganisationFi
 both), so a search on the page and through the API give the same profiles in the same order.
 """
 
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 from django.urls import path, reverse
+from django_filters import utils as filter_utils
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from clustercollab.api.filtering import STRICT_FILTER_BACKENDS
+from clustercollab.api.filtering import KnownParametersOnly
 from clustercollab.api.schema import ERROR_RESPONSES, ErrorSerializer
 from clustercollab.core.models import IndustrialEcosystem
+from clustercollab.organisations.directory_index import (
+    RecentAnswers,
+    RowsByIds,
+    directory_stamp,
+    indexed_query,
+)
 from clustercollab.organisations.filters import OrganisationFilterSet
 from clustercollab.organisations.models import Organisation
 
@@ -159,6 +172,21 @@ class OrganisationDetailSerializer(OrganisationListSerializer):
         return serializers.ModelSerializer.to_representation(self, organisation)
 
 
+class DirectoryIndexFilterBackend(DjangoFilterBackend):
+    """The FilterSet validates the parameters (400 when invalid); the directory index answers.
+
+    The result is the ordered ids as a sequence whose pages read their rows from ``queryset``.
+    """
+
+    def filter_queryset(self, request: Request, queryset: QuerySet, view: APIView) -> RowsByIds:
+        filterset = self.get_filterset(request, queryset, view)
+        if not filterset.is_valid() and self.raise_exception:
+            raise filter_utils.translate_validation(filterset.errors)
+        stamp = getattr(view, "directory_stamp", None)
+        query = indexed_query(filterset, using=queryset.db, stamp=stamp)
+        return RowsByIds(query.ordered_ids(), queryset)
+
+
 @extend_schema(
     tags=["organisations"],
     summary="Published organisation profiles (the directory)",
@@ -173,7 +201,7 @@ class OrganisationDetailSerializer(OrganisationListSerializer):
 )
 class OrganisationList(generics.ListAPIView):
     serializer_class = OrganisationListSerializer
-    filter_backends = STRICT_FILTER_BACKENDS
+    filter_backends = [KnownParametersOnly, DirectoryIndexFilterBackend]
     filterset_class = OrganisationFilterSet
 
     def get_queryset(self) -> QuerySet[Organisation]:
@@ -182,6 +210,21 @@ class OrganisationList(generics.ListAPIView):
             .only(*LIST_COLUMNS)
             .prefetch_related(Prefetch("ecosystems", IndustrialEcosystem.objects.only("slug")))
         )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # The same URL gives the same page until the directory changes (authentication and
+        # throttling have already run); invalid parameters raise and are never remembered.
+        self.directory_stamp = directory_stamp()
+        key = (self.directory_stamp, request.build_absolute_uri())
+        data = _recent_lists.get(key)
+        if data is None:
+            response = super().list(request, *args, **kwargs)
+            _recent_lists.put(key, response.data)
+            return response
+        return Response(data)
+
+
+_recent_lists = RecentAnswers("DIRECTORY_API_CACHE_SIZE")
 
 
 @extend_schema(

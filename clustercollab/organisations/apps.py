@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 def _install_search_structures(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
     # After every migrate, also of a test database built without migrations, and after a SQLite
     # table rebuild dropped the triggers: the search index is never missing.
+    from clustercollab.organisations.directory_index import install_directory_stamp
     from clustercollab.organisations.search import install_search_structures
 
     install_search_structures(connections[using])
+    install_directory_stamp(connections[using])
 
 
 def _directory_changed(sender: Any, **kwargs: Any) -> None:

@@ -1,15 +1,19 @@
 """Facet counts of the directory: beside each filter value, how many results it would give.
 
 Standard faceting: each facet is counted over the result set with every *other* filter applied,
-so choosing a second country adds to the results instead of emptying the other countries. Each
-facet is one grouped COUNT in the database; taxonomy labels come from small per-process maps.
+so choosing a second country adds to the results instead of emptying the other countries.
+
+The counts come from a ``FacetCounts``: the directory's in-memory index answers them
+(``directory_index.IndexedQuery``, what the page uses), and ``SqlFacetCounts`` computes the same
+numbers with grouped COUNTs in the database (the reference the index is tested against).
+Taxonomy labels come from small per-process maps.
 """
 
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.cache import cache
@@ -217,7 +221,7 @@ def clear_facet_label_caches() -> None:
         cached.cache_clear()
 
 
-def _region_facet(filterset: OrganisationFilterSet, results: int) -> Facet:
+def _region_facet(filterset: OrganisationFilterSet, counter: "FacetCounts", results: int) -> Facet:
     selected = _selected(filterset, "region")
     regions = _regions()
     countries = _selected(filterset, "country")
@@ -232,22 +236,7 @@ def _region_facet(filterset: OrganisationFilterSet, results: int) -> Facet:
         level, prefixes = 1, tuple(countries)
     if not prefixes and results > REGIONS_COUNTED_WITHOUT_COUNTRY:
         return _facet("region", _("Region"), {}, {}, set())
-    queryset = filterset.queryset_without("region")
-    if prefixes:
-        condition = Q()
-        for prefix in prefixes:
-            condition |= Q(nuts_region__code__startswith=prefix)
-        queryset = queryset.filter(condition)
-    grouped = (
-        queryset.order_by()
-        .values_list(Substr("nuts_region_id", 1, level + 2))
-        .annotate(n=Count("*"))
-    )
-    sql, params = grouped.query.sql_with_params()
-    counts = _cached(
-        (queryset.db, sql, tuple(params)),
-        lambda: {key: n for key, n in grouped if key is not None},
-    )
+    counts = counter.regions(level, tuple(sorted(prefixes)))
     labels = {
         code: f"{regions[code][2]} ({code})"
         for code in sorted(set(counts) | selected)
@@ -257,36 +246,25 @@ def _region_facet(filterset: OrganisationFilterSet, results: int) -> Facet:
     return _facet("region", _("Region"), counts, labels, selected, limit=limit)
 
 
-def _nace_facet(filterset: OrganisationFilterSet, results: int) -> Facet:
+def _nace_facet(filterset: OrganisationFilterSet, counter: "FacetCounts") -> Facet:
     selected = _selected(filterset, "nace")
     nace = _nace(get_language())
     sections = {code for code in selected if nace.get(code, ("",))[0] == "section"}
     if sections:
-        counts = _through_counts(
-            filterset, "nace", "nace_activities", "substr(t.naceactivity_id, 1, 2)", results=results
-        )
-        counts = {code: n for code, n in counts.items() if code in nace}
+        counts = {code: n for code, n in counter.nace_divisions().items() if code in nace}
         labels = {
             code: f"{code} {label}"
             for code, (level, label) in nace.items()
             if level == "division" and code in counts
         }
-        labels |= {code: f"{code} {nace[code][1]}" for code in selected if code in nace}
     else:
-        counts = _through_counts(
-            filterset,
-            "nace",
-            "nace_activities",
-            "a.section",
-            join=f"JOIN {NaceActivity._meta.db_table} a ON a.code = t.naceactivity_id",
-            results=results,
-        )
+        counts = counter.nace_sections()
         labels = {
             code: f"{code} {label.capitalize()}"
             for code, (level, label) in nace.items()
             if level == "section"
         }
-        labels |= {code: f"{code} {nace[code][1]}" for code in selected if code in nace}
+    labels |= {code: f"{code} {nace[code][1]}" for code in selected if code in nace}
     return _facet("nace", _("NACE sector"), counts, labels, selected)
 
 
@@ -406,8 +384,115 @@ def _band(members: int | None) -> str | None:
     return None
 
 
-def _member_facet(filterset: OrganisationFilterSet, cube: _Cube) -> Facet:
-    band_counts = cube.counts("members", lambda row: _band(row[3]))
+class FacetCounts(Protocol):
+    """Where the facet counts come from: each counts the results without its own filter."""
+
+    total: int
+
+    def kinds(self) -> dict[str, int]: ...
+    def countries(self) -> dict[str, int]: ...
+    def eu(self) -> dict[str, int]: ...
+    def labels(self) -> dict[str, int]: ...
+    def member_bands(self, bands: list[tuple[int, int | None]]) -> dict[str, int]: ...
+    def regions(self, level: int, prefixes: tuple[str, ...]) -> dict[str, int]: ...
+    def ecosystems(self) -> dict[int, int]: ...
+    def nace_sections(self) -> dict[str, int]: ...
+    def nace_divisions(self) -> dict[str, int]: ...
+    def emerging(self) -> dict[str, int]: ...
+    def languages(self) -> dict[str, int]: ...
+
+
+class SqlFacetCounts:
+    """The facet counts as grouped COUNTs in the database (the reference for the index)."""
+
+    def __init__(self, filterset: OrganisationFilterSet) -> None:
+        self.filterset = filterset
+        self.cube = _Cube(filterset)
+
+    @property
+    def total(self) -> int:
+        return self.cube.total()
+
+    def kinds(self) -> dict[str, int]:
+        return self.cube.counts("kind", lambda row: row[0])
+
+    def countries(self) -> dict[str, int]:
+        return self.cube.counts("country", lambda row: row[1])
+
+    def eu(self) -> dict[str, int]:
+        eu_codes = set(eu_country_codes())
+        return self.cube.counts("eu", lambda row: "eu" if row[1] in eu_codes else "non_eu")
+
+    def labels(self) -> dict[str, int]:
+        return self.cube.counts("label", lambda row: row[2])
+
+    def member_bands(self, bands: list[tuple[int, int | None]]) -> dict[str, int]:
+        return self.cube.counts("members", lambda row: _band(row[3]))
+
+    def regions(self, level: int, prefixes: tuple[str, ...]) -> dict[str, int]:
+        queryset = self.filterset.queryset_without("region")
+        if prefixes:
+            condition = Q()
+            for prefix in prefixes:
+                condition |= Q(nuts_region__code__startswith=prefix)
+            queryset = queryset.filter(condition)
+        grouped = (
+            queryset.order_by()
+            .values_list(Substr("nuts_region_id", 1, level + 2))
+            .annotate(n=Count("*"))
+        )
+        sql, params = grouped.query.sql_with_params()
+        return _cached(
+            (queryset.db, sql, tuple(params)),
+            lambda: {key: n for key, n in grouped if key is not None},
+        )
+
+    def ecosystems(self) -> dict[int, int]:
+        # Links are unique per organisation and value, so no DISTINCT is needed.
+        return _through_counts(
+            self.filterset,
+            "ecosystem",
+            "ecosystems",
+            "t.industrialecosystem_id",
+            distinct=False,
+            results=self.total,
+        )
+
+    def nace_sections(self) -> dict[str, int]:
+        return _through_counts(
+            self.filterset,
+            "nace",
+            "nace_activities",
+            "a.section",
+            join=f"JOIN {NaceActivity._meta.db_table} a ON a.code = t.naceactivity_id",
+            results=self.total,
+        )
+
+    def nace_divisions(self) -> dict[str, int]:
+        return _through_counts(
+            self.filterset,
+            "nace",
+            "nace_activities",
+            "substr(t.naceactivity_id, 1, 2)",
+            results=self.total,
+        )
+
+    def emerging(self) -> dict[str, int]:
+        return _through_counts(
+            self.filterset,
+            "emerging",
+            "emerging_industries",
+            "t.emergingindustry_id",
+            distinct=False,
+            results=self.total,
+        )
+
+    def languages(self) -> dict[str, int]:
+        return _language_counts(self.filterset)
+
+
+def _member_facet(filterset: OrganisationFilterSet, counter: FacetCounts) -> Facet:
+    band_counts = counter.member_bands(MEMBER_BANDS)
     cleaned = filterset.form.cleaned_data
     values = []
     for low, high in MEMBER_BANDS:
@@ -424,69 +509,59 @@ def _member_facet(filterset: OrganisationFilterSet, cube: _Cube) -> Facet:
     return Facet(name="members", label=_("Members"), values=values)
 
 
-def directory_facets(filterset: OrganisationFilterSet, cube: _Cube | None = None) -> list[Facet]:
-    """Return the facets of a valid filterset, in the order the page shows them."""
+def directory_facets(
+    filterset: OrganisationFilterSet, counter: FacetCounts | None = None
+) -> list[Facet]:
+    """Return the facets of a filterset, in the order the page shows them.
+
+    ``counter`` defaults to the directory's in-memory index.
+    """
+    if counter is None:
+        from clustercollab.organisations.directory_index import indexed_query
+
+        counter = indexed_query(filterset, using=filterset.queryset.db)
     language = get_language()
-    cube = cube or _Cube(filterset)
-    eu_codes = set(eu_country_codes())
-    results = cube.total()
     facets = [
         _facet(
             "kind",
             _("Kind of organisation"),
-            cube.counts("kind", lambda row: row[0]),
+            counter.kinds(),
             {value: str(label) for value, label in OrganisationKind.choices},
             _selected(filterset, "kind"),
         ),
         _facet(
             "country",
             _("Country"),
-            cube.counts("country", lambda row: row[1]),
+            counter.countries(),
             _country_labels(language),
             _selected(filterset, "country"),
         ),
-        _region_facet(filterset, results),
+        _region_facet(filterset, counter, counter.total),
         _facet(
             "eu",
             _("EU"),
-            cube.counts("eu", lambda row: "eu" if row[1] in eu_codes else "non_eu"),
+            counter.eu(),
             {value: str(label) for value, label in EU_CHOICES},
             _selected(filterset, "eu"),
             keep_order=True,
         ),
     ]
     ecosystems, ecosystem_ids, emerging = _small_taxonomies(language)
-    # Links are unique per organisation and value, so no DISTINCT is needed.
-    ecosystem_counts = _through_counts(
-        filterset,
-        "ecosystem",
-        "ecosystems",
-        "t.industrialecosystem_id",
-        distinct=False,
-        results=results,
-    )
     facets.append(
         _facet(
             "ecosystem",
             _("Industrial ecosystem"),
-            {ecosystem_ids[pk]: n for pk, n in ecosystem_counts.items()},
+            {ecosystem_ids[pk]: n for pk, n in counter.ecosystems().items()},
             ecosystems,
             _selected(filterset, "ecosystem"),
         )
     )
-    facets.append(_nace_facet(filterset, results))
+    facets.append(_nace_facet(filterset, counter))
     facets.append(
         _facet(
             "emerging",
             _("Emerging industry"),
-            _through_counts(
-                filterset,
-                "emerging",
-                "emerging_industries",
-                "t.emergingindustry_id",
-                distinct=False,
-                results=results,
-            ),
+            counter.emerging(),
             emerging,
             _selected(filterset, "emerging"),
         )
@@ -495,7 +570,7 @@ def directory_facets(filterset: OrganisationFilterSet, cube: _Cube | None = None
         _facet(
             "label",
             _("Cluster-excellence label"),
-            cube.counts("label", lambda row: row[2]),
+            counter.labels(),
             {value: str(label) for value, label in LABEL_CHOICES},
             _selected(filterset, "label"),
             keep_order=True,
@@ -505,16 +580,16 @@ def directory_facets(filterset: OrganisationFilterSet, cube: _Cube | None = None
         _facet(
             "language",
             _("Language spoken"),
-            _language_counts(filterset),
+            counter.languages(),
             dict(settings.PROFILE_LANGUAGES),
             _selected(filterset, "language"),
         )
     )
-    facets.append(_member_facet(filterset, cube))
+    facets.append(_member_facet(filterset, counter))
     return [facet for facet in facets if facet.values]
 
 
 def directory_total_and_facets(filterset: OrganisationFilterSet) -> tuple[int, list[Facet]]:
-    """Return the number of results and the facets, sharing one grouped query."""
-    cube = _Cube(filterset)
-    return cube.total(), directory_facets(filterset, cube)
+    """Return the number of results and the facets, counted in the database (no index)."""
+    counter = SqlFacetCounts(filterset)
+    return counter.total, directory_facets(filterset, counter)

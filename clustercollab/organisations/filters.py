@@ -250,7 +250,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
         # Unordered (counts, facets, map): shape the conditions for counting.
         self._counting = counting
         for name, value in self.form.cleaned_data.items():
-            if name in without or _is_empty(value):
+            if name in without or is_empty_filter_value(value):
                 continue
             queryset = self.filters[name].filter(queryset, value)
         text = self.form.cleaned_data.get("q") or ""
@@ -294,11 +294,12 @@ class OrganisationFilterSet(django_filters.FilterSet):
         return {
             name: self.form.cleaned_data[name]
             for name in FACET_PARAMETERS
-            if not _is_empty(self.form.cleaned_data.get(name))
+            if not is_empty_filter_value(self.form.cleaned_data.get(name))
         }
 
 
-def _is_empty(value: Any) -> bool:
+def is_empty_filter_value(value: Any) -> bool:
+    """Whether a cleaned filter value leaves the results alone (nothing chosen)."""
     if isinstance(value, QuerySet):
         return not value
     return value in (None, "", [], ())

@@ -2,7 +2,6 @@
 
 import csv
 import difflib
-import hashlib
 import io
 import re
 import unicodedata
@@ -12,13 +11,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django import forms
-from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, QueryDict
 from django.utils.formats import date_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from clustercollab.core.moderation import ModerationStatus
@@ -372,6 +369,15 @@ def profile_next_step(organisation: Organisation) -> NextStep | None:
 # --- the directory ------------------------------------------------------------------------------
 
 DIRECTORY_PAGE_SIZE = 20
+# What a result card never shows: the long texts and the region's outline (decoding a NUTS
+# geometry costs more than the rest of a page's rows together).
+DIRECTORY_CARD_DEFERRED = [
+    "about",
+    "offers",
+    "seeks",
+    "unreviewed_changes",
+    "nuts_region__geometry",
+]
 DIRECTORY_MAX_PAGE_SIZE = 100
 
 
@@ -403,18 +409,6 @@ def _form_notices(form: forms.Form) -> list[str]:
     return notices
 
 
-class _CountedPaginator(Paginator):
-    """A paginator told its count, so the page query need not be counted again."""
-
-    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @property
-    def count(self) -> int:
-        return self._known_count
-
-
 DIRECTORY_VERSION_KEY = "organisations:directory-version"
 
 
@@ -426,26 +420,18 @@ def directory_changed() -> None:
         cache.set(DIRECTORY_VERSION_KEY, 1, timeout=None)
 
 
-def _counts_cache_key(params: QueryDict, language: str | None) -> str:
-    version = cache.get_or_set(DIRECTORY_VERSION_KEY, 1, timeout=None)
-    state = sorted(
-        (name, sorted(params.getlist(name)))
-        for name in params
-        if name not in {"page", "page_size", "sort"}
-    )
-    digest = hashlib.sha256(repr((state, language)).encode()).hexdigest()[:32]
-    return f"organisations:directory-counts:{version}:{digest}"
-
-
-def directory_results(params: QueryDict, *, with_facets: bool = True) -> DirectoryResults:
+def directory_results(
+    params: QueryDict, *, with_facets: bool = True, stamp: int | None = None
+) -> DirectoryResults:
     """Run one directory query (the page's URL parameters): results, one page, facet counts.
 
     Invalid parameters never fail: each becomes a notice saying it was ignored, and the valid
-    ones still apply; a page past the end shows the last page with a notice. The total and the
-    facet counts of a query are cached for DIRECTORY_COUNTS_CACHE_SECONDS and forgotten when a
-    profile changes (directory_changed); the page of rows is always read fresh.
+    ones still apply; a page past the end shows the last page with a notice. The directory's
+    in-memory index (directory_index.py) answers the total, the facets and the order; only the
+    page's rows are read from the database. ``stamp``: the directory stamp, if just read.
     """
-    from clustercollab.organisations.facets import directory_total_and_facets
+    from clustercollab.organisations.directory_index import RowsByIds, indexed_query
+    from clustercollab.organisations.facets import directory_facets
     from clustercollab.organisations.filters import OrganisationFilterSet
 
     filterset = OrganisationFilterSet(params)
@@ -457,21 +443,15 @@ def directory_results(params: QueryDict, *, with_facets: bool = True) -> Directo
     size = cleaned.get("page_size") or DIRECTORY_PAGE_SIZE
     number = cleaned.get("page") or 1
 
-    timeout = settings.DIRECTORY_COUNTS_CACHE_SECONDS
-    key = _counts_cache_key(filterset.data, get_language()) if timeout else ""
-    cached = cache.get(key) if key else None
-    if cached is None or (with_facets and cached[1] is None):
-        if with_facets:
-            total, facets = directory_total_and_facets(filterset)
-        else:
-            total, facets = filterset.result_set.count(), None
-        if key:
-            cache.set(key, (total, facets), timeout=timeout)
-    else:
-        total, facets = cached
-
-    queryset = filterset.qs.select_related("country", "nuts_region").prefetch_related("ecosystems")
-    paginator = _CountedPaginator(queryset, size, count=total)
+    query = indexed_query(filterset, using=filterset.queryset.db, stamp=stamp)
+    facets = directory_facets(filterset, query) if with_facets else []
+    rows = RowsByIds(
+        query.ordered_ids(),
+        Organisation.objects.select_related("country", "nuts_region")
+        .defer(*DIRECTORY_CARD_DEFERRED)
+        .prefetch_related("ecosystems"),
+    )
+    paginator = Paginator(rows, size)
     if number > paginator.num_pages:
         if paginator.count:
             notices.append(
@@ -483,8 +463,8 @@ def directory_results(params: QueryDict, *, with_facets: bool = True) -> Directo
     return DirectoryResults(
         filterset=filterset,
         page=page,
-        total=total,
-        facets=facets or [],
+        total=query.total,
+        facets=facets,
         notices=notices,
     )
 
@@ -492,13 +472,15 @@ def directory_results(params: QueryDict, *, with_facets: bool = True) -> Directo
 MAP_MAX_POINTS = 50_000
 
 
-def directory_geojson(queryset: QuerySet[Organisation]) -> dict:
-    """Return the map of a directory result set: points, counts by country, the total.
+def directory_geojson(query: Any) -> dict:
+    """Return the map of a directory result set (an IndexedQuery): points, counts by country.
 
     A profile without coordinates is placed at a point inside its NUTS region; one with neither
     is counted (total, countries) but not drawn. At most MAP_MAX_POINTS points are sent.
     """
-    rows = queryset.order_by().values_list(
+    ids = query.index.ids[query.mask_without()]
+    rows = _rows_of(
+        ids,
         "pk",
         "name",
         "kind",
@@ -508,7 +490,7 @@ def directory_geojson(queryset: QuerySet[Organisation]) -> dict:
         "nuts_region__inside_lon",
     )
     features = []
-    for pk, name, kind, lat, lon, region_lat, region_lon in rows[:MAP_MAX_POINTS]:
+    for pk, name, kind, lat, lon, region_lat, region_lon in rows:
         if lat is None or lon is None:
             lat, lon = region_lat, region_lon
         if lat is None or lon is None:
@@ -520,12 +502,9 @@ def directory_geojson(queryset: QuerySet[Organisation]) -> dict:
                 "properties": {"id": pk, "name": name, "kind": kind},
             }
         )
-    countries = dict(
-        queryset.order_by()
-        .values_list("country_id")
-        .annotate(n=Count("pk"))
-        .values_list("country_id", "n")
-    )
+        if len(features) >= MAP_MAX_POINTS:
+            break
+    countries = query.result_countries()
     return {
         "type": "FeatureCollection",
         "features": features,
@@ -533,6 +512,17 @@ def directory_geojson(queryset: QuerySet[Organisation]) -> dict:
         "countries": countries,
         "truncated": len(features) >= MAP_MAX_POINTS,
     }
+
+
+ROWS_BY_ID_BATCH = 5000
+
+
+def _rows_of(ids: Any, *columns: str) -> Iterator[tuple]:
+    """Yield ``columns`` of the published profiles with ``ids`` (ascending), in batches."""
+    published = Organisation.objects.filter(status=ModerationStatus.PUBLISHED).order_by("pk")
+    for start in range(0, len(ids), ROWS_BY_ID_BATCH):
+        batch = [int(pk) for pk in ids[start : start + ROWS_BY_ID_BATCH]]
+        yield from published.filter(pk__in=batch).values_list(*columns)
 
 
 CSV_COLUMNS = [
@@ -559,18 +549,17 @@ def _csv_line(values: list[Any]) -> str:
     return buffer.getvalue()
 
 
-def directory_csv_lines(queryset: QuerySet[Organisation], *, site_url: str = "") -> Iterator[str]:
-    """Yield the CSV export of a directory result set, header first, in batches of rows.
+def directory_csv_lines(ids: Any, *, site_url: str = "") -> Iterator[str]:
+    """Yield the CSV export of the profiles with ``ids`` (in that order), header first.
 
-    Published profiles only (the FilterSet guarantees it; checked again here).
+    Published profiles only (the directory index holds no others; checked again here).
     """
     from clustercollab.core.models import IndustrialEcosystem
 
     yield _csv_line([str(label) for _key, label in CSV_COLUMNS])
     ecosystems = {e.pk: str(e) for e in IndustrialEcosystem.objects.all()}
     through = Organisation.ecosystems.through
-    queryset = queryset.filter(status=ModerationStatus.PUBLISHED)
-    ids = list(queryset.values_list("pk", flat=True))
+    ids = [int(pk) for pk in ids]
     for start in range(0, len(ids), CSV_BATCH):
         batch = ids[start : start + CSV_BATCH]
         links: dict[int, list[str]] = {}
@@ -578,11 +567,15 @@ def directory_csv_lines(queryset: QuerySet[Organisation], *, site_url: str = "")
             organisation_id__in=batch
         ).values_list("organisation_id", "industrialecosystem_id"):
             links.setdefault(organisation_id, []).append(ecosystems[ecosystem_id])
-        rows = Organisation.objects.filter(pk__in=batch).in_bulk()
+        rows = Organisation.objects.filter(
+            pk__in=batch, status=ModerationStatus.PUBLISHED
+        ).in_bulk()
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         for pk in batch:
-            organisation = rows[pk]
+            organisation = rows.get(pk)
+            if organisation is None:
+                continue
             writer.writerow(
                 [
                     pk,

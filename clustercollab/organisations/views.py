@@ -8,13 +8,20 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clustercollab.core.selectors import audit_log_for
 from clustercollab.organisations import selectors, services
+from clustercollab.organisations.directory_index import (
+    RecentAnswers,
+    directory_stamp,
+    indexed_query,
+)
 from clustercollab.organisations.filters import (
     SORT_CHOICES,
     OrganisationFilterSet,
@@ -354,13 +361,33 @@ def _directory_context(request: HttpRequest, results: selectors.DirectoryResults
     }
 
 
+# The rendered results and facets of recent queries: the same for every visitor (the fragment
+# holds no user, CSRF token or message), remembered per process until the directory changes.
+_directory_fragments = RecentAnswers("DIRECTORY_FRAGMENT_CACHE_SIZE")
+
+
 def directory(request: HttpRequest) -> HttpResponse:
-    results = selectors.directory_results(request.GET)
+    partial = bool(request.htmx and not request.htmx.history_restore_request)
+    stamp = directory_stamp()
+    key = (
+        stamp,
+        get_language(),
+        tuple(sorted((name, tuple(values)) for name, values in request.GET.lists())),
+    )
+    html = _directory_fragments.get(key)
+    if html is not None:
+        if partial:
+            return HttpResponse(html)
+        return render(request, "organisations/directory.html", {"directory_html": html})
+    results = selectors.directory_results(request.GET, stamp=stamp)
     context = _directory_context(request, results)
-    template = "organisations/directory.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#directory"
-    return render(request, template, context)
+    if partial:
+        response = render(request, "organisations/directory.html#directory", context)
+        _directory_fragments.put(key, response.content.decode())
+        return response
+    html = render_to_string("organisations/directory.html#directory", context, request)
+    _directory_fragments.put(key, html)
+    return render(request, "organisations/directory.html", {**context, "directory_html": html})
 
 
 def directory_map(request: HttpRequest) -> HttpResponse:
@@ -375,7 +402,7 @@ def directory_geojson(request: HttpRequest) -> HttpResponse:
     filterset = OrganisationFilterSet(request.GET)
     if not filterset.is_valid():
         return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
-    return JsonResponse(selectors.directory_geojson(filterset.result_set))
+    return JsonResponse(selectors.directory_geojson(indexed_query(filterset)))
 
 
 def directory_csv(request: HttpRequest) -> HttpResponse:
@@ -386,8 +413,7 @@ def directory_csv(request: HttpRequest) -> HttpResponse:
     filename = f"clustercollab-directory-{timezone.localdate().isoformat()}.csv"
     response = StreamingHttpResponse(
         selectors.directory_csv_lines(
-            filterset.filter_queryset(filterset.queryset.all(), ranked=False),
-            site_url=settings.SITE_URL,
+            indexed_query(filterset).ordered_ids(), site_url=settings.SITE_URL
         ),
         content_type="text/csv; charset=utf-8",
     )

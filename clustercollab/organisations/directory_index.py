@@ -1,0 +1,674 @@
+"""The directory's in-memory index: every published profile as columns of numpy arrays.
+
+The /directory/ page, the map, the CSV export and the API list all answer from it: the
+FilterSet validates the query (it stays the one definition of the filters), each filter becomes
+a boolean mask over the profiles, a facet count is a ``bincount`` over the profiles passing
+every *other* filter, and the sorts are precomputed permutations. Only the text search goes to
+the database (``candidates.text_candidates``: the ids matching the words, with their rank);
+only the ~20 rows of a page are then read from the database, by primary key.
+
+One index per process and database, built lazily on first use (about a second per 100,000
+profiles) and rebuilt when the *directory stamp* changes: a one-row table that database
+triggers set to a new random value on every write to the profiles or their ecosystem, NACE and
+emerging-industry links (``install_directory_stamp``, run after every migrate). Every request
+reads that stamp (one tiny query), so a profile saved in another process, or by a bulk update
+that sends no signal, shows on the next request of every process. The stamp is random rather
+than a counter so that a rolled-back write can never make an old value stand for new data.
+"""
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from clustercollab.core.moderation import ModerationStatus
+from clustercollab.organisations.models import Organisation
+
+STAMP_TABLE = "organisations_directory_stamp"
+ORGANISATION_TABLE = Organisation._meta.db_table
+PUBLISHED = ModerationStatus.PUBLISHED.value
+LINK_RELATIONS = {
+    "ecosystems": "industrialecosystem_id",
+    "nace_activities": "naceactivity_id",
+    "emerging_industries": "emergingindustry_id",
+}
+
+
+def _watched_tables() -> list[str]:
+    return [ORGANISATION_TABLE] + [
+        Organisation._meta.get_field(relation).remote_field.through._meta.db_table
+        for relation in LINK_RELATIONS
+    ]
+
+
+# --- the stamp ---------------------------------------------------------------------------------
+
+
+def _sqlite_stamp_statements() -> list[str]:
+    statements = [
+        f"CREATE TABLE IF NOT EXISTS {STAMP_TABLE} "
+        "(id integer PRIMARY KEY CHECK (id = 1), stamp integer NOT NULL)",
+        f"INSERT OR IGNORE INTO {STAMP_TABLE} (id, stamp) VALUES (1, random())",
+    ]
+    for table in _watched_tables():
+        for operation in ("insert", "update", "delete"):
+            statements.append(
+                f"CREATE TRIGGER IF NOT EXISTS {table}_stamp_{operation} AFTER "
+                f"{operation.upper()} ON {table} BEGIN "
+                f"UPDATE {STAMP_TABLE} SET stamp = random() WHERE id = 1; END"
+            )
+    return statements
+
+
+def _pg_stamp_statements() -> list[str]:
+    new_stamp = "floor((random() - 0.5) * 9.0e18)::bigint"
+    statements = [
+        f"CREATE TABLE IF NOT EXISTS {STAMP_TABLE} "
+        "(id integer PRIMARY KEY CHECK (id = 1), stamp bigint NOT NULL)",
+        f"INSERT INTO {STAMP_TABLE} (id, stamp) VALUES (1, {new_stamp}) ON CONFLICT DO NOTHING",
+        f"""CREATE OR REPLACE FUNCTION {STAMP_TABLE}_renew() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE {STAMP_TABLE} SET stamp = {new_stamp} WHERE id = 1;
+            RETURN NULL;
+        END $$""",
+    ]
+    for table in _watched_tables():
+        statements += [
+            f"DROP TRIGGER IF EXISTS {table}_stamp ON {table}",
+            f"CREATE TRIGGER {table}_stamp AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {STAMP_TABLE}_renew()",
+        ]
+    return statements
+
+
+def install_directory_stamp(connection: BaseDatabaseWrapper) -> None:
+    """Create the stamp table and the triggers that renew it (idempotent)."""
+    if connection.vendor == "sqlite":
+        statements = _sqlite_stamp_statements()
+    elif connection.vendor == "postgresql":
+        statements = _pg_stamp_statements()
+    else:
+        return
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def renew_directory_stamp(using: str = "default") -> None:
+    """Make every process rebuild its index (for changes the triggers do not see)."""
+    connection = connections[using]
+    new_stamp = "random()" if connection.vendor == "sqlite" else "floor((random() - 0.5) * 9.0e18)"
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {STAMP_TABLE} SET stamp = {new_stamp} WHERE id = 1")
+
+
+def directory_stamp(using: str = "default") -> int:
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT stamp FROM {STAMP_TABLE} WHERE id = 1")
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+# --- columns -----------------------------------------------------------------------------------
+
+
+def _codes(values: Iterable[Any]) -> tuple[np.ndarray, list]:
+    """Encode values as small integers: (codes, the distinct values in code order)."""
+    distinct: dict[Any, int] = {}
+    codes = [distinct.setdefault(value, len(distinct)) for value in values]
+    return np.asarray(codes, dtype=np.int32), list(distinct)
+
+
+@dataclass
+class LinkColumn:
+    """A many-valued column: one (profile position, value code) pair per link."""
+
+    positions: np.ndarray
+    codes: np.ndarray
+    values: list
+
+    @classmethod
+    def from_pairs(
+        cls, positions: np.ndarray, values: list, *, distinct: bool = False
+    ) -> "LinkColumn":
+        codes, keys = _codes(values)
+        positions = np.asarray(positions, dtype=np.int64)
+        if distinct and len(codes):
+            combined = np.unique(positions * len(keys) + codes)
+            positions, codes = np.divmod(combined, len(keys))
+        return cls(positions.astype(np.int32), codes.astype(np.int32), keys)
+
+    def having(self, accepted: np.ndarray, size: int) -> np.ndarray:
+        """The profiles with at least one link whose value code is accepted (a bool per code)."""
+        mask = np.zeros(size, dtype=bool)
+        if len(self.codes):
+            mask[self.positions[accepted[self.codes]]] = True
+        return mask
+
+    def having_values(self, wanted: Iterable[Any], size: int) -> np.ndarray:
+        wanted = set(wanted)
+        return self.having(np.array([value in wanted for value in self.values], dtype=bool), size)
+
+    def counts(self, mask: np.ndarray) -> dict[Any, int]:
+        """Links per value among the profiles of ``mask`` (COUNT(*) grouped by value)."""
+        if not len(self.codes):
+            return {}
+        return _value_counts(self.codes, self.values, mask[self.positions])
+
+
+def _value_counts(codes: np.ndarray, values: list, mask: np.ndarray) -> dict[Any, int]:
+    counted = np.bincount(codes[mask], minlength=len(values))
+    return {values[code]: int(counted[code]) for code in np.flatnonzero(counted)}
+
+
+@dataclass
+class DirectoryIndex:
+    """The published profiles, by position (ascending id), as numpy columns."""
+
+    stamp: int
+    ids: np.ndarray
+    kind: np.ndarray
+    kinds: list
+    country: np.ndarray
+    countries: list
+    eu: np.ndarray
+    region: np.ndarray  # code into regions; len(regions) for none
+    regions: list
+    label: np.ndarray
+    labels: list
+    member_total: np.ndarray
+    name_rank: np.ndarray
+    by_name: np.ndarray
+    by_size: np.ndarray
+    by_newest: np.ndarray
+    ecosystems: LinkColumn
+    nace: LinkColumn
+    nace_sections: LinkColumn  # distinct (profile, section) pairs
+    nace_divisions: LinkColumn  # distinct (profile, first two characters of the code) pairs
+    nace_section_of: dict[str, str]
+    emerging: LinkColumn
+    languages: LinkColumn
+    # Derived region arrays, made on first use (by prefix length, by accepted prefixes).
+    _region_prefixes: dict = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    def positions_of(self, ids: np.ndarray) -> np.ndarray:
+        """The positions of those ``ids`` that are published profiles (the others are dropped)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if not len(self.ids) or not len(ids):
+            return np.zeros(0, dtype=np.int64)
+        found = np.minimum(np.searchsorted(self.ids, ids), len(self.ids) - 1)
+        return found[self.ids[found] == ids]
+
+    def regions_starting_with(self, prefixes: Iterable[str]) -> np.ndarray:
+        """A bool per profile: its NUTS code starts with one of ``prefixes``."""
+        prefixes = tuple(sorted(prefixes))
+        key = ("starting", prefixes)
+        if key not in self._region_prefixes:
+            if len(self._region_prefixes) > 200:  # 150 kB each at 150,000 profiles
+                self._region_prefixes.clear()
+            accepted = np.array(
+                [code.startswith(prefixes) for code in self.regions] + [False], dtype=bool
+            )
+            self._region_prefixes[key] = accepted[self.region]
+        return self._region_prefixes[key]
+
+    def region_counts(self, mask: np.ndarray, length: int) -> dict[str, int]:
+        """Profiles of ``mask`` by the first ``length`` characters of their NUTS code."""
+        if length not in self._region_prefixes:
+            prefix_codes, prefixes = _codes(code[:length] for code in self.regions)
+            self._region_prefixes[length] = (np.append(prefix_codes, -1), prefixes)
+        prefix_of, prefixes = self._region_prefixes[length]
+        coded = prefix_of[self.region[mask]]
+        return _value_counts(coded[coded >= 0], prefixes, np.ones(int((coded >= 0).sum()), bool))
+
+
+def _json_list(raw: Any) -> list:
+    if isinstance(raw, list):
+        return raw
+    if not raw or raw == "[]":
+        return []
+    try:
+        value = json.loads(raw)
+    except (TypeError, ValueError):
+        return []
+    return value if isinstance(value, list) else []
+
+
+FETCH_ROWS = 20_000
+
+
+class _Encoder:
+    """Codes for the values of one column, handed out as they come (see ``_codes``)."""
+
+    def __init__(self) -> None:
+        self.codes: dict[Any, int] = {}
+        self.column: list[int] = []
+
+    def add(self, values: Iterable[Any]) -> None:
+        codes = self.codes
+        self.column.extend(codes.setdefault(value, len(codes)) for value in values)
+
+    def result(self, order: np.ndarray | None = None) -> tuple[np.ndarray, list]:
+        column = np.asarray(self.column, dtype=np.int32)
+        return (column if order is None else column[order]), list(self.codes)
+
+
+def _fetch_chunks(cursor: Any, sql: str, params: list | None = None) -> Iterable[list[tuple]]:
+    """The rows of a query in chunks, so that a build never holds every row as tuples."""
+    cursor.execute(sql, params or [])
+    while rows := cursor.fetchmany(FETCH_ROWS):
+        yield rows
+
+
+def _link_pairs(
+    connection: BaseDatabaseWrapper, relation: str, index_ids: np.ndarray
+) -> tuple[np.ndarray, list]:
+    through = Organisation._meta.get_field(relation).remote_field.through._meta.db_table
+    column = LINK_RELATIONS[relation]
+    positions: list[np.ndarray] = []
+    values: list = []
+    if not len(index_ids):
+        return np.zeros(0, dtype=np.int64), []
+    with connection.cursor() as cursor:
+        for rows in _fetch_chunks(cursor, f"SELECT organisation_id, {column} FROM {through}"):
+            owners = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+            found = np.minimum(np.searchsorted(index_ids, owners), len(index_ids) - 1)
+            published = index_ids[found] == owners
+            positions.append(found[published])
+            values += [row[1] for row, keep in zip(rows, published, strict=True) if keep]
+    if not positions:
+        return np.zeros(0, dtype=np.int64), []
+    return np.concatenate(positions), values
+
+
+def build_directory_index(using: str = "default") -> DirectoryIndex:
+    """Read every published profile's directory columns from the database."""
+    from clustercollab.core.models import NaceActivity
+    from clustercollab.organisations.filters import eu_country_codes
+
+    connection = connections[using]
+    stamp = directory_stamp(using)
+    ids_in_name_order: list[int] = []
+    encoders = {name: _Encoder() for name in ("kind", "country", "region", "label")}
+    members: list[int] = []
+    spoken: list[tuple[int, str]] = []  # (position in name order, language)
+    with connection.cursor() as cursor:
+        # Name order as the database collates it: the name sort then matches the ORM's exactly.
+        for rows in _fetch_chunks(
+            cursor,
+            "SELECT id, kind, country_id, nuts_region_id, label, member_total, languages "
+            f"FROM {ORGANISATION_TABLE} WHERE status = %s ORDER BY name, id",
+            [PUBLISHED],
+        ):
+            offset = len(ids_in_name_order)
+            ids_in_name_order += [row[0] for row in rows]
+            for at, name in enumerate(("kind", "country", "region", "label"), start=1):
+                encoders[name].add(row[at] for row in rows)
+            members += [row[5] or 0 for row in rows]
+            for number, row in enumerate(rows, start=offset):
+                if row[6] and row[6] != "[]":
+                    spoken += [(number, v) for v in _json_list(row[6]) if isinstance(v, str)]
+        newest_ids = np.concatenate(
+            [
+                np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+                for rows in _fetch_chunks(
+                    cursor,
+                    f"SELECT id FROM {ORGANISATION_TABLE} WHERE status = %s "
+                    "ORDER BY published_at DESC, id DESC",
+                    [PUBLISHED],
+                )
+            ]
+            or [np.zeros(0, dtype=np.int64)]
+        )
+    n = len(ids_in_name_order)
+    names_order = np.asarray(ids_in_name_order, dtype=np.int64)
+    by_id = np.argsort(names_order, kind="stable")
+    ids = names_order[by_id]
+    # Position k (k-th smallest id) is the by_id[k]-th profile by name.
+    name_rank = by_id.astype(np.int32)
+    by_name = np.empty(n, dtype=np.int32)
+    by_name[by_id] = np.arange(n, dtype=np.int32)
+
+    kind, kinds = encoders["kind"].result(by_id)
+    country, countries = encoders["country"].result(by_id)
+    eu_codes = set(eu_country_codes())
+    eu = np.array([str(code).upper() in eu_codes for code in countries] + [False], dtype=bool)
+    region_codes, regions = encoders["region"].result(by_id)
+    if None in regions:
+        none_code = regions.index(None)
+        regions = [code for code in regions if code is not None]
+        region_codes = np.where(
+            region_codes == none_code,
+            len(regions),
+            region_codes - (region_codes > none_code),
+        ).astype(np.int32)
+    label, labels = encoders["label"].result(by_id)
+    member_total = np.asarray(members, dtype=np.int64)[by_id]
+    by_size = np.lexsort((name_rank, -member_total)).astype(np.int32)
+    language_positions = by_name[[number for number, _v in spoken]]
+    language_values = [language for _number, language in spoken]
+
+    positions, ecosystem_ids = _link_pairs(connection, "ecosystems", ids)
+    ecosystems = LinkColumn.from_pairs(positions, ecosystem_ids)
+    positions, emerging_slugs = _link_pairs(connection, "emerging_industries", ids)
+    emerging = LinkColumn.from_pairs(positions, emerging_slugs)
+    nace_positions, nace_codes = _link_pairs(connection, "nace_activities", ids)
+    section_of = dict(NaceActivity.objects.using(using).values_list("code", "section"))
+    nace = LinkColumn.from_pairs(nace_positions, nace_codes)
+    sectioned = [(p, section_of.get(c)) for p, c in zip(nace_positions, nace_codes, strict=True)]
+    sectioned = [(p, s) for p, s in sectioned if s is not None]
+    nace_sections = LinkColumn.from_pairs(
+        np.array([p for p, _s in sectioned], dtype=np.int64),
+        [s for _p, s in sectioned],
+        distinct=True,
+    )
+    nace_divisions = LinkColumn.from_pairs(
+        nace_positions, [code[:2] for code in nace_codes], distinct=True
+    )
+    return DirectoryIndex(
+        stamp=stamp,
+        ids=ids,
+        kind=kind,
+        kinds=kinds,
+        country=country,
+        countries=countries,
+        eu=eu[country] if n else np.zeros(0, dtype=bool),
+        region=region_codes,
+        regions=regions,
+        label=label,
+        labels=labels,
+        member_total=member_total,
+        name_rank=name_rank,
+        by_name=by_name,
+        by_size=by_size,
+        by_newest=np.searchsorted(ids, newest_ids).astype(np.int32),
+        ecosystems=ecosystems,
+        nace=nace,
+        nace_sections=nace_sections,
+        nace_divisions=nace_divisions,
+        nace_section_of=section_of,
+        emerging=emerging,
+        languages=LinkColumn.from_pairs(language_positions, language_values),
+    )
+
+
+_indexes: dict[str, DirectoryIndex] = {}
+_lock = threading.Lock()
+
+
+def directory_index(using: str = "default", *, stamp: int | None = None) -> DirectoryIndex:
+    """This process's index of database ``using``, rebuilt first if the directory changed.
+
+    ``stamp``: the directory stamp if the caller has just read it.
+    """
+    if stamp is None:
+        stamp = directory_stamp(using)
+    index = _indexes.get(using)
+    if index is not None and index.stamp == stamp:
+        return index
+    with _lock:
+        index = _indexes.get(using)
+        if index is None or index.stamp != stamp:
+            index = build_directory_index(using)
+            # Inside a transaction the index may hold rows a rollback will take back; its
+            # stamp then disappears with them, so it can never be taken for committed data.
+            _indexes[using] = index
+    return index
+
+
+def forget_directory_indexes() -> None:
+    _indexes.clear()
+
+
+# --- queries -----------------------------------------------------------------------------------
+
+
+def _accepted(values: list, wanted: Iterable[Any]) -> np.ndarray:
+    wanted = set(wanted)
+    return np.array([value in wanted for value in values] + [False], dtype=bool)
+
+
+class IndexedQuery:
+    """One directory query (a FilterSet's cleaned data) answered from the index.
+
+    The results are the profiles passing every filter's mask and the text; each facet counts
+    the profiles passing every mask but its own (``mask_without``), as facets.py describes.
+    """
+
+    def __init__(self, index: DirectoryIndex, filterset: Any, *, using: str = "default") -> None:
+        from clustercollab.organisations.candidates import (
+            has_words,
+            normalised_text,
+            text_candidates,
+        )
+        from clustercollab.organisations.filters import SORT_RELEVANCE, is_empty_filter_value
+
+        filterset.is_valid()
+        cleaned = getattr(filterset.form, "cleaned_data", {}) or {}
+        self.index = index
+        self.masks: dict[str, np.ndarray] = {}
+        for name, value in cleaned.items():
+            if name in ("q", "sort") or is_empty_filter_value(value):
+                continue
+            self.masks[name] = self._mask(name, value)
+        self.text_mask: np.ndarray | None = None
+        self.scores: np.ndarray | None = None
+        self.sort = filterset.sort_key
+        text = normalised_text(cleaned.get("q") or "")
+        if text and has_words(text):
+            ranked = self.sort == SORT_RELEVANCE
+            found = text_candidates(text, ranked=ranked, stamp=index.stamp, using=using)
+            self.text_mask = np.zeros(index.size, dtype=bool)
+            if ranked:
+                self.scores = np.zeros(index.size, dtype=np.float64)
+            if len(found.ids) and index.size:
+                at = np.minimum(np.searchsorted(index.ids, found.ids), index.size - 1)
+                published = index.ids[at] == found.ids
+                self.text_mask[at[published]] = True
+                if ranked:
+                    self.scores[at[published]] = found.scores[published]
+        if self.sort == SORT_RELEVANCE and self.scores is None:
+            self.sort = "name"  # no words: every rank is equal, so the names decide
+        self._without: dict[frozenset, np.ndarray] = {}
+
+    def _mask(self, name: str, value: Any) -> np.ndarray:
+        index = self.index
+        if name == "kind":
+            return _accepted(index.kinds, value)[index.kind]
+        if name == "country":
+            return _accepted(index.countries, [country.code for country in value])[index.country]
+        if name == "region":
+            return index.regions_starting_with(region.code for region in value)
+        if name == "eu":
+            return index.eu if value == "eu" else ~index.eu
+        if name == "ecosystem":
+            return index.ecosystems.having_values([e.pk for e in value], index.size)
+        if name == "emerging":
+            return index.emerging.having_values([e.pk for e in value], index.size)
+        if name == "nace":
+            sections = {a.code for a in value if a.level == "section"}
+            prefixes = tuple(a.code for a in value if a.level != "section")
+            accepted = np.array(
+                [
+                    index.nace_section_of.get(code) in sections
+                    or (bool(prefixes) and code.startswith(prefixes))
+                    for code in index.nace.values
+                ],
+                dtype=bool,
+            )
+            return index.nace.having(accepted, index.size)
+        if name == "label":
+            return _accepted(index.labels, value)[index.label]
+        if name == "members_min":
+            return index.member_total >= value
+        if name == "members_max":
+            return index.member_total <= value
+        if name == "language":
+            return index.languages.having_values(value, index.size)
+        raise LookupError(f"the directory index has no filter {name!r}")
+
+    def mask_without(self, *names: str) -> np.ndarray:
+        """The profiles passing the text and every filter but ``names``."""
+        key = frozenset(names)
+        if key not in self._without:
+            mask = (
+                np.ones(self.index.size, dtype=bool)
+                if self.text_mask is None
+                else self.text_mask.copy()
+            )
+            for name, condition in self.masks.items():
+                if name not in key:
+                    mask &= condition
+            self._without[key] = mask
+        return self._without[key]
+
+    @property
+    def total(self) -> int:
+        return int(np.count_nonzero(self.mask_without()))
+
+    def ordered_positions(self) -> np.ndarray:
+        mask = self.mask_without()
+        index = self.index
+        if self.sort == "relevance":
+            positions = np.flatnonzero(mask)
+            order = np.lexsort((index.name_rank[positions], -self.scores[positions]))
+            return positions[order]
+        order = {"name": index.by_name, "size": index.by_size, "newest": index.by_newest}[self.sort]
+        return order[mask[order]]
+
+    def result_countries(self) -> dict[str, int]:
+        """The results by country."""
+        return _value_counts(self.index.country, self.index.countries, self.mask_without())
+
+    def ordered_ids(self) -> np.ndarray:
+        """The ids of the results in the query's sort order."""
+        return self.index.ids[self.ordered_positions()]
+
+    # -- facet counts (the interface of facets.FacetCounts) ------------------------------------
+
+    def kinds(self) -> dict[str, int]:
+        return _value_counts(self.index.kind, self.index.kinds, self.mask_without("kind"))
+
+    def countries(self) -> dict[str, int]:
+        return _value_counts(self.index.country, self.index.countries, self.mask_without("country"))
+
+    def eu(self) -> dict[str, int]:
+        mask = self.mask_without("eu")
+        inside = int(np.count_nonzero(mask & self.index.eu))
+        counts = {"eu": inside, "non_eu": int(np.count_nonzero(mask)) - inside}
+        return {key: n for key, n in counts.items() if n}
+
+    def labels(self) -> dict[str, int]:
+        return _value_counts(self.index.label, self.index.labels, self.mask_without("label"))
+
+    def member_bands(self, bands: list[tuple[int, int | None]]) -> dict[str, int]:
+        totals = self.index.member_total[self.mask_without("members_min", "members_max")]
+        counts = {}
+        for low, high in bands:
+            inside = totals >= low if high is None else (totals >= low) & (totals <= high)
+            counts[f"{low}-{high or ''}"] = int(np.count_nonzero(inside))
+        return counts
+
+    def regions(self, level: int, prefixes: tuple[str, ...]) -> dict[str, int]:
+        mask = self.mask_without("region")
+        if prefixes:
+            mask = mask & self.index.regions_starting_with(prefixes)
+        return self.index.region_counts(mask, level + 2)
+
+    def ecosystems(self) -> dict[int, int]:
+        return self.index.ecosystems.counts(self.mask_without("ecosystem"))
+
+    def nace_sections(self) -> dict[str, int]:
+        return self.index.nace_sections.counts(self.mask_without("nace"))
+
+    def nace_divisions(self) -> dict[str, int]:
+        return self.index.nace_divisions.counts(self.mask_without("nace"))
+
+    def emerging(self) -> dict[str, int]:
+        return self.index.emerging.counts(self.mask_without("emerging"))
+
+    def languages(self) -> dict[str, int]:
+        return self.index.languages.counts(self.mask_without("language"))
+
+
+def indexed_query(
+    filterset: Any, *, using: str = "default", stamp: int | None = None
+) -> IndexedQuery:
+    """Answer a FilterSet's query from this process's (current) index."""
+    return IndexedQuery(directory_index(using, stamp=stamp), filterset, using=using)
+
+
+class RowsByIds:
+    """Ordered results as a sequence for a Paginator: a slice reads just its rows, by id.
+
+    ``queryset`` says how (select_related, prefetch_related, only); rows deleted since the
+    index was built are left out of their slice.
+    """
+
+    def __init__(self, ids: np.ndarray, queryset: Any) -> None:
+        self.ids = ids
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, item: int | slice) -> Any:
+        if not isinstance(item, slice):
+            return self[item : item + 1][0]
+        wanted = [int(pk) for pk in self.ids[item]]
+        rows = self.queryset.order_by().in_bulk(wanted) if wanted else {}
+        return [rows[pk] for pk in wanted if pk in rows]
+
+
+class RecentAnswers:
+    """A per-process LRU of answers that depend only on the directory's content and a key.
+
+    Keys carry the directory stamp, so a change anywhere in the directory (in any process)
+    makes every remembered answer unusable at once. ``size_setting`` names the setting with
+    the number of answers to keep (0: remember nothing).
+    """
+
+    def __init__(self, size_setting: str) -> None:
+        self.size_setting = size_setting
+        self._answers: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @property
+    def size(self) -> int:
+        return int(getattr(settings, self.size_setting, 0) or 0)
+
+    def get(self, key: Hashable) -> Any | None:
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer
+
+    def put(self, key: Hashable, answer: Any) -> None:
+        size = self.size
+        if not size:
+            return
+        with self._lock:
+            self._answers[key] = answer
+            self._answers.move_to_end(key)
+            while len(self._answers) > size:
+                self._answers.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._answers.clear()
