@@ -1,30 +1,86 @@
 """What other apps ask of matching: nearest neighbours by meaning.
 
-Kinds name what was embedded: "organisation", "news", "event", "fundingcall", "partnerpost"…
-Until vectors exist for a kind every function answers "nothing", so callers fall back to full
-text alone.
+Kinds name what was embedded, after the model: "organisation", "news", "event", "fundingcall",
+"successstory", "partnerpost" (see ``texts.KINDS``). Until vectors exist for a kind every
+function answers "nothing", so callers fall back to full text alone.
 """
 
 from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from clustercollab.matching.encoders import encoder_name, get_encoder
+from clustercollab.matching.index import VectorMatrix, matrix
+
+
+def _matrix(kind: str) -> VectorMatrix | None:
+    loaded = matrix(kind, encoder_name())
+    return loaded if loaded is not None and len(loaded) else None
 
 
 def vectors_ready(kind: str) -> bool:
     """Whether vectors exist for ``kind``, so that results by meaning can be offered."""
-    return False
+    return _matrix(kind) is not None
+
+
+@lru_cache(maxsize=512)
+def query_vector(text: str) -> np.ndarray:
+    """A search query's vector (kept: paging through results asks for the same query again)."""
+    vector = get_encoder().encode_queries([text])[0]
+    vector.setflags(write=False)
+    return vector
 
 
 def nearest_to_text(
-    kind: str, text: str, *, limit: int = 100, among: Sequence[int] | None = None
+    kind: str,
+    text: str,
+    *,
+    limit: int = 100,
+    among: Sequence[int] | None = None,
+    min_similarity: float | None = None,
 ) -> list[tuple[int, float]]:
     """Objects of ``kind`` nearest to a search query: ``(id, cosine similarity)``, best first.
 
-    ``among`` restricts the answer to those ids (a filtered result set).
+    ``among`` restricts the answer to those ids (a filtered result set); ``min_similarity``
+    drops weaker neighbours.
     """
-    return []
+    text = " ".join(text.split())[:500]
+    loaded = _matrix(kind)
+    if loaded is None or not text:
+        return []
+    return loaded.top(
+        query_vector(text), limit=limit, among=among, min_similarity=min_similarity
+    )
 
 
 def nearest_to_object(
     kind: str, object_id: int, *, limit: int = 100, among: Sequence[int] | None = None
 ) -> list[tuple[int, float]]:
     """Objects of ``kind`` nearest to the stored vector of one object, excluding it."""
-    return []
+    loaded = _matrix(kind)
+    vector = loaded.vector_of(object_id) if loaded is not None else None
+    if vector is None:
+        return []
+    return loaded.top(vector, limit=limit, among=among, exclude=[object_id])
+
+
+def nearest_to_vector(
+    kind: str,
+    vector: np.ndarray,
+    *,
+    limit: int = 100,
+    among: Sequence[int] | None = None,
+    exclude: Sequence[int] = (),
+) -> list[tuple[int, float]]:
+    """Objects of ``kind`` nearest to a vector of another kind (a post's, a profile's…)."""
+    loaded = _matrix(kind)
+    if loaded is None:
+        return []
+    return loaded.top(vector, limit=limit, among=among, exclude=exclude)
+
+
+def stored_vector(kind: str, object_id: int) -> np.ndarray | None:
+    """The vector of one object, if it has one."""
+    loaded = _matrix(kind)
+    return loaded.vector_of(object_id) if loaded is not None else None
