@@ -81,8 +81,7 @@ def similar_activities(similarity: float | None) -> Reason | None:
         return None
     return Reason(
         "meaning",
-        _("Similar activities (text similarity %(score)s%%)")
-        % {"score": round(similarity * 100)},
+        _("Similar activities (text similarity %(score)s%%)") % {"score": round(similarity * 100)},
     )
 
 

@@ -49,9 +49,7 @@ def nearest_to_text(
     loaded = _matrix(kind)
     if loaded is None or not text:
         return []
-    return loaded.top(
-        query_vector(text), limit=limit, among=among, min_similarity=min_similarity
-    )
+    return loaded.top(query_vector(text), limit=limit, among=among, min_similarity=min_similarity)
 
 
 def nearest_to_object(
