@@ -37,13 +37,15 @@ class VectorMatrix:
         return len(self.ids)
 
     def rows_of(self, object_ids: Iterable[int]) -> np.ndarray:
-        """Row numbers of those ids that have a vector."""
-        wanted = np.unique(np.fromiter(object_ids, dtype=np.int64))
+        """Row numbers of those ids that have a vector (in the order given, repeats kept)."""
+        if isinstance(object_ids, np.ndarray):
+            wanted = object_ids.astype(np.int64, copy=False)
+        else:
+            wanted = np.fromiter(object_ids, dtype=np.int64)
         if not len(wanted) or not len(self.ids):
             return np.zeros(0, dtype=np.int64)
-        rows = np.searchsorted(self.ids, wanted)
-        rows = rows[rows < len(self.ids)]
-        return rows[np.isin(self.ids[rows], wanted, assume_unique=True)]
+        rows = np.minimum(np.searchsorted(self.ids, wanted), len(self.ids) - 1)
+        return rows[self.ids[rows] == wanted]
 
     def vector_of(self, object_id: int) -> np.ndarray | None:
         rows = self.rows_of([object_id])
@@ -59,16 +61,18 @@ class VectorMatrix:
         min_similarity: float | None = None,
     ) -> list[tuple[int, float]]:
         """The ``limit`` rows most similar to ``query``: ``(object id, cosine)``, best first."""
+        rows = None
         if among is None:
-            rows = None
             scores = self.vectors @ query
         else:
-            rows = self.rows_of(among)
-            if len(rows) > len(self.ids) // 4:
-                # Most rows anyway: one product over the contiguous matrix is faster than a
-                # gather of the rows.
-                scores = (self.vectors @ query)[rows]
+            chosen = self.rows_of(among)
+            if len(chosen) > len(self.ids) // 4:
+                # Most rows anyway: one product over the contiguous matrix, the others masked,
+                # is faster than gathering the chosen rows.
+                scores = np.full(len(self.ids), -np.inf, dtype=np.float32)
+                scores[chosen] = (self.vectors @ query)[chosen]
             else:
+                rows = np.unique(chosen)
                 scores = self.vectors[rows] @ query
         excluded = self.rows_of(exclude)
         if len(excluded):
