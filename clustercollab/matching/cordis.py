@@ -16,6 +16,7 @@ from django.conf import settings
 
 from clustercollab.matching.texts import PROJECT_TITLES_PER_ORGANISATION, _joined, shorten
 
+
 def _data_dir() -> Path:
     return Path(settings.SHARED_DATA_DIR) / "cordis-horizon-europe"
 

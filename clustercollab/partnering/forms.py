@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clustercollab.core.models import Country, IndustrialEcosystem, NaceActivity
+from clustercollab.matching.forms import MeaningField
 from clustercollab.organisations.forms import CountriesChoiceField, CountryChoiceField
 from clustercollab.partnering.models import (
     MAX_KEYWORDS,
@@ -146,6 +147,7 @@ class NaceDivisionField(forms.ModelChoiceField):
 
 class PostFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    meaning = MeaningField()
     type = forms.ChoiceField(
         label=_("Type"), required=False, choices=[("", _("All types")), *PostType.choices]
     )
