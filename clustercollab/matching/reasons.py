@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-# Vector similarity from which two texts are called "similar" in a reason (multilingual
-# e5-small puts unrelated texts around 0.75 and close paraphrases above 0.85).
-SIMILAR_ACTIVITIES_FROM = 0.82
+# Vector similarity of two documents (passage to passage) from which their activities are called
+# "similar": multilingual e5-small puts unrelated profiles around 0.87-0.90 and profiles about
+# the same activity, in any language, above 0.91.
+SIMILAR_ACTIVITIES_FROM = 0.91
 NEARBY_KM = 300
 MAX_NAMES = 3
+NON_WORD = re.compile(r"[^\w]+")
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,23 @@ def matching_keywords(ours: Iterable[str], theirs: Iterable[str]) -> Reason | No
     if not words:
         return None
     return Reason("keywords", _("Matching keywords: %(words)s") % {"words": _listed(words)})
+
+
+def keywords_in_text(keywords: Iterable[str], text: str) -> Reason | None:
+    """Keywords of one side that the other side's text mentions (whole words)."""
+
+    def words(value: str) -> str:
+        return " " + _folded(NON_WORD.sub(" ", str(value))) + " "
+
+    folded_text = words(text)
+    found = [
+        str(word)
+        for word in keywords
+        if word and words(word).strip() and words(word) in folded_text
+    ]
+    if not found:
+        return None
+    return Reason("keywords", _("Mentions your keywords: %(words)s") % {"words": _listed(found)})
 
 
 def similar_activities(similarity: float | None) -> Reason | None:
