@@ -24,10 +24,16 @@ def kind_of_queryset(queryset: QuerySet) -> str:
     return queryset.model._meta.model_name
 
 
+def among_ids(queryset: QuerySet, ids: list[int]) -> QuerySet:
+    """The rows of ``queryset`` among ``ids``; for no ids a condition that still compiles to SQL
+    (``none()`` would make the SQL of counts and facets raise EmptyResultSet)."""
+    return queryset.filter(pk__in=ids) if ids else queryset.filter(pk__isnull=True)
+
+
 def in_order(queryset: QuerySet, ids: list[int]) -> QuerySet:
     """The rows of ``queryset`` among ``ids``, in the order of ``ids``."""
     if not ids:
-        return queryset.none()
+        return among_ids(queryset, ids)
     position = Case(
         *[When(pk=pk, then=Value(rank)) for rank, pk in enumerate(ids)],
         output_field=IntegerField(),

@@ -44,7 +44,7 @@ from clustercollab.core.models import (
 )
 from clustercollab.core.moderation import ModerationStatus
 from clustercollab.matching.forms import meaning_filter
-from clustercollab.matching.hybrid import fused_ids, in_order
+from clustercollab.matching.hybrid import among_ids, fused_ids, in_order
 from clustercollab.organisations.models import Label, Organisation, OrganisationKind
 from clustercollab.organisations.search import needs_similarity, search_organisations
 
@@ -291,7 +291,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
         if sort == SORT_RELEVANCE and ranked:
             return in_order(queryset, ids)
         sort = "name" if sort == SORT_RELEVANCE else sort
-        return queryset.filter(pk__in=ids).order_by(*SORT_ORDERINGS[sort])
+        return among_ids(queryset, ids).order_by(*SORT_ORDERINGS[sort])
 
     def queryset_without(self, *names: str) -> QuerySet[Organisation]:
         """The result set with every filter but ``names``, unordered: for their facet counts."""
