@@ -80,19 +80,35 @@ def _batches(kind_name: str, batch_size: int) -> Iterator[list[Model]]:
         last = batch[-1].pk
 
 
-def embed_kind(kind_name: str, *, batch_size: int = 64, show_progress: bool = False) -> dict:
+def embed_kind(
+    kind_name: str,
+    *,
+    batch_size: int = 64,
+    show_progress: bool = False,
+    max_embedded: int | None = None,
+) -> dict:
     """(Re)embed every public object of a kind, in batches; objects whose text hash and encoder
     are current are skipped, so an interrupted run resumes where it stopped. Vectors of objects
-    no longer public are removed."""
+    no longer public are removed. With ``max_embedded`` it stops after about that many
+    (``done`` is then false)."""
     kind = KINDS[kind_name]
     encoder = get_encoder()
     public_ids = kind.public_objects().values("pk")
     gone = Embedding.objects.filter(kind=kind_name).exclude(object_id__in=public_ids)
     removed = remove_vectors(kind_name, gone.values_list("object_id", flat=True))
     total = kind.public_objects().count()
-    embedded = 0
+    embedded, done = 0, True
     with tqdm(total=total, desc=kind_name, unit="text", disable=not show_progress) as progress:
         for batch in _batches(kind_name, batch_size):
             embedded += embed_objects(kind_name, batch, encoder=encoder)
             progress.update(len(batch))
-    return {"kind": kind_name, "public": total, "embedded": embedded, "removed": removed}
+            if max_embedded is not None and embedded >= max_embedded:
+                done = False
+                break
+    return {
+        "kind": kind_name,
+        "public": total,
+        "embedded": embedded,
+        "removed": removed,
+        "done": done,
+    }

@@ -17,7 +17,9 @@ def lists(settings):
     settings.MATCHING_EMBED_ON_SAVE = False
     settings.DIRECTORY_COUNTS_CACHE_SECONDS = 0
     energy = make_organisation(
-        name="Test Vetyklusteri Oy", about="Vihreän vedyn tuotanto ja elektrolyysi.", status=PUBLISHED
+        name="Test Vetyklusteri Oy",
+        about="Vihreän vedyn tuotanto ja elektrolyysi.",
+        status=PUBLISHED,
     )
     make_organisation(name="Test Dairy Cluster", about="Cheese and milk.", status=PUBLISHED)
     make_news(title="Neue Elektrolyseure für grünen Wasserstoff", summary="Ein Pilotprojekt.")

@@ -15,11 +15,22 @@ class Command(BaseCommand):
             "--kind", action="append", choices=sorted(KINDS), help="Only this kind (repeatable)."
         )
         parser.add_argument("--batch-size", type=int, default=64)
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="Queue the work for the task worker and return at once.",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         batch_size = options["batch_size"]
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
+        if options["enqueue"]:
+            from clustercollab.matching.tasks import embed_all
+
+            result = embed_all.enqueue(kinds=options["kind"], batch_size=batch_size)
+            self.stdout.write(f"Queued the embedding as task {result.id}.")
+            return
         for kind in options["kind"] or list(KINDS):
             result = embed_kind(kind, batch_size=batch_size, show_progress=options["verbosity"] > 0)
             self.stdout.write(
