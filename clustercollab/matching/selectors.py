@@ -10,8 +10,10 @@ from functools import lru_cache
 
 import numpy as np
 
+from clustercollab.matching import pgvector
 from clustercollab.matching.encoders import encoder_name, get_encoder
-from clustercollab.matching.index import VectorMatrix, matrix
+from clustercollab.matching.index import VectorMatrix, from_bytes, matrix
+from clustercollab.matching.models import Embedding
 
 
 def _matrix(kind: str) -> VectorMatrix | None:
@@ -21,6 +23,8 @@ def _matrix(kind: str) -> VectorMatrix | None:
 
 def vectors_ready(kind: str) -> bool:
     """Whether vectors exist for ``kind``, so that results by meaning can be offered."""
+    if pgvector.available():
+        return Embedding.objects.filter(kind=kind, model=encoder_name()).exists()
     return _matrix(kind) is not None
 
 
@@ -46,21 +50,30 @@ def nearest_to_text(
     drops weaker neighbours.
     """
     text = " ".join(text.split())[:500]
-    loaded = _matrix(kind)
-    if loaded is None or not text:
+    if not text or not vectors_ready(kind):
         return []
-    return loaded.top(query_vector(text), limit=limit, among=among, min_similarity=min_similarity)
+    if pgvector.available():
+        return pgvector.nearest(
+            kind,
+            encoder_name(),
+            query_vector(text),
+            limit=limit,
+            among=among,
+            min_similarity=min_similarity,
+        )
+    return _matrix(kind).top(
+        query_vector(text), limit=limit, among=among, min_similarity=min_similarity
+    )
 
 
 def nearest_to_object(
     kind: str, object_id: int, *, limit: int = 100, among: Sequence[int] | None = None
 ) -> list[tuple[int, float]]:
     """Objects of ``kind`` nearest to the stored vector of one object, excluding it."""
-    loaded = _matrix(kind)
-    vector = loaded.vector_of(object_id) if loaded is not None else None
+    vector = stored_vector(kind, object_id)
     if vector is None:
         return []
-    return loaded.top(vector, limit=limit, among=among, exclude=[object_id])
+    return nearest_to_vector(kind, vector, limit=limit, among=among, exclude=[object_id])
 
 
 def nearest_to_vector(
@@ -72,13 +85,20 @@ def nearest_to_vector(
     exclude: Sequence[int] = (),
 ) -> list[tuple[int, float]]:
     """Objects of ``kind`` nearest to a vector of another kind (a post's, a profile's…)."""
-    loaded = _matrix(kind)
-    if loaded is None:
+    if not vectors_ready(kind):
         return []
-    return loaded.top(vector, limit=limit, among=among, exclude=exclude)
+    if pgvector.available():
+        return pgvector.nearest(
+            kind, encoder_name(), vector, limit=limit, among=among, exclude=exclude
+        )
+    return _matrix(kind).top(vector, limit=limit, among=among, exclude=exclude)
 
 
 def stored_vector(kind: str, object_id: int) -> np.ndarray | None:
     """The vector of one object, if it has one."""
+    if pgvector.available():
+        row = Embedding.objects.filter(kind=kind, model=encoder_name(), object_id=object_id)
+        data = row.values_list("vector", flat=True).first()
+        return from_bytes(data) if data is not None else None
     loaded = _matrix(kind)
     return loaded.vector_of(object_id) if loaded is not None else None

@@ -5,6 +5,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from django.db.models import Model
 from tqdm import tqdm
 
+from clustercollab.matching import pgvector
 from clustercollab.matching.encoders import Encoder, get_encoder
 from clustercollab.matching.index import to_bytes, vectors_changed
 from clustercollab.matching.models import Embedding
@@ -45,15 +46,20 @@ def embed_objects(
         unique_fields=["kind", "model", "object_id"],
         update_fields=["text_hash", "vector", "updated_at"],
     )
+    if pgvector.available():
+        pgvector.store(kind_name, encoder.name, zip(stale, vectors, strict=True))
     vectors_changed(kind_name, encoder.name)
     return len(stale)
 
 
 def remove_vectors(kind_name: str, object_ids: Iterable[int]) -> int:
     """Forget the vectors (of every encoder) of objects that were deleted or left public view."""
-    rows = Embedding.objects.filter(kind=kind_name, object_id__in=list(object_ids))
+    object_ids = list(object_ids)
+    rows = Embedding.objects.filter(kind=kind_name, object_id__in=object_ids)
     models = set(rows.values_list("model", flat=True))
     deleted, _ = rows.delete()
+    if deleted and pgvector.available():
+        pgvector.remove(kind_name, list(object_ids))
     for model in models:
         vectors_changed(kind_name, model)
     return deleted

@@ -102,3 +102,20 @@ def test_top_k_is_exact_with_and_without_a_restriction():
     wanted = [pk for pk in ids[exact].tolist() if pk in set(among)][:5]
     assert [pk for pk, _ in index.top(query, limit=5, among=among)] == wanted
     assert ids[3] not in [pk for pk, _ in index.top(query, limit=5, exclude=[int(ids[3])])]
+
+
+def test_pgvector_answers_like_the_numpy_index(settings, committed):
+    from django.db import connection
+
+    from clustercollab.matching import pgvector
+
+    settings.MATCHING_USE_PGVECTOR = True
+    if not pgvector.available():
+        pytest.skip("needs PostgreSQL with the vector extension (CREATE EXTENSION vector)")
+    with committed():
+        wind = make_organisation(name="Test Wind Cluster", about="Wind turbines.", status=PUBLISHED)
+        make_organisation(name="Test Dairy Cluster", about="Cheese.", status=PUBLISHED)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {pgvector.TABLE}")
+        assert cursor.fetchone()[0] == 2
+    assert selectors.nearest_to_text("organisation", "Windkraft")[0][0] == wind.pk
