@@ -381,7 +381,8 @@ MATCHING_ENCODER = env_str("MATCHING_ENCODER", "clustercollab.matching.encoders.
 MATCHING_TEXT_MAX_CHARS = env_int("MATCHING_TEXT_MAX_CHARS", 1200)
 # Embed profiles, posts, calls, events and news in a background task whenever they are saved.
 MATCHING_EMBED_ON_SAVE = env_bool("MATCHING_EMBED_ON_SAVE", True)
-# Search by meaning keeps vector neighbours at least this similar to the query (cosine).
-MATCHING_MIN_SIMILARITY = float(env_str("MATCHING_MIN_SIMILARITY", "0.80"))
+# Search by meaning keeps vector neighbours at least this similar to the query (cosine of the
+# centred vectors: unrelated texts score about 0-0.1, texts about the query 0.25 and more).
+MATCHING_MIN_SIMILARITY = float(env_str("MATCHING_MIN_SIMILARITY", "0.20"))
 # Use PostgreSQL's pgvector extension for nearest neighbours when it is installed.
 MATCHING_USE_PGVECTOR = env_bool("MATCHING_USE_PGVECTOR", False)

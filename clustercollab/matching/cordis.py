@@ -1,7 +1,7 @@
 """Real profile texts from the CORDIS Horizon Europe files in ../shared/data, without a database.
 
 Built the way ``texts.organisation_text`` builds the text of an imported CORDIS profile: the
-name (and short name), then the titles of its projects, newest first. The embedding benchmark
+titles of its projects, newest first (the name only when it has none). The embedding benchmark
 and the cross-language tests use them as a realistic pool of profiles.
 """
 
@@ -31,10 +31,8 @@ class CordisProfile:
 
     @property
     def text(self) -> str:
-        name = self.name
-        if self.short_name and self.short_name.lower() not in name.lower():
-            name = f"{name} ({self.short_name})"
-        return shorten(_joined([name, *self.project_titles[:PROJECT_TITLES_PER_ORGANISATION]]))
+        titles = self.project_titles[:PROJECT_TITLES_PER_ORGANISATION]
+        return shorten(_joined(titles) or _joined([self.name, self.short_name]))
 
 
 def _rows(name: str) -> csv.DictReader:

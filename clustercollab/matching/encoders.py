@@ -8,6 +8,7 @@ carries the encoder's ``name``.
 
 from collections.abc import Sequence
 from functools import cache
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -72,3 +73,33 @@ def encoder_name() -> str:
     """The configured encoder's name without loading the model (cheap for every request)."""
     encoder_class = import_string(settings.MATCHING_ENCODER)
     return getattr(encoder_class, "name", settings.MATCHING_ENCODER)
+
+
+MEANS_DIR = Path(__file__).resolve().parent / "data"
+
+
+@cache
+def passage_mean(name: str) -> np.ndarray | None:
+    """The average passage vector of real profiles under encoder ``name``, if one is shipped
+    (``data/<name>.mean.npy``).
+
+    Searches subtract it from every vector before the cosine: what all texts share (the model's
+    common direction, much of the language) then weighs less than what they are about. With
+    it the cross-language set went from 24 to 31 of 36 queries found in the top 10. It was
+    computed from 300 real CORDIS profiles outside that set's pool (see README, "Matching").
+    """
+    path = MEANS_DIR / f"{name}.mean.npy"
+    if not path.exists():
+        return None
+    mean = np.load(path).astype(np.float32)
+    mean.setflags(write=False)
+    return mean
+
+
+def centred(vectors: np.ndarray, mean: np.ndarray | None) -> np.ndarray:
+    """Vectors minus the mean, each back to length 1 (unchanged without a mean)."""
+    if mean is None:
+        return vectors
+    shifted = np.asarray(vectors, dtype=np.float32) - mean
+    norms = np.linalg.norm(shifted, axis=-1, keepdims=True)
+    return shifted / np.maximum(norms, 1e-6)

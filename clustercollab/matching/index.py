@@ -1,6 +1,7 @@
 """Exact nearest-neighbour search over one kind's vectors, in memory, with numpy.
 
-Each process loads a kind's vectors once into a float32 matrix (rows sorted by object id) and
+Each process loads a kind's vectors once into a float32 matrix (rows sorted by object id,
+centred on the encoder's shipped mean: ``encoders.passage_mean``) and
 reloads it when the kind's ``VectorSet.version`` changes, which costs one primary-key read per
 search. Scores are cosine similarities (every vector has length 1): one matrix-vector product,
 then ``argpartition`` for the top k.
@@ -14,6 +15,7 @@ import numpy as np
 from django.db.models import F
 from django.utils import timezone
 
+from clustercollab.matching.encoders import centred, passage_mean
 from clustercollab.matching.models import Embedding, VectorSet
 
 VECTOR_DTYPE = np.dtype("<f2")
@@ -131,7 +133,8 @@ def _load(kind: str, model: str, version: tuple) -> VectorMatrix:
     if not ids:
         return VectorMatrix(version, np.zeros(0, np.int64), np.zeros((0, 0), np.float32))
     vectors = np.frombuffer(b"".join(chunks), dtype=VECTOR_DTYPE).reshape(len(ids), -1)
-    return VectorMatrix(version, np.asarray(ids, dtype=np.int64), vectors.astype(np.float32))
+    vectors = centred(vectors.astype(np.float32), passage_mean(model))
+    return VectorMatrix(version, np.asarray(ids, dtype=np.int64), vectors)
 
 
 def matrix(kind: str, model: str) -> VectorMatrix | None:

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-# Vector similarity of two documents (passage to passage) from which their activities are called
-# "similar": multilingual e5-small puts unrelated profiles around 0.87-0.90 and profiles about
-# the same activity, in any language, above 0.91.
-SIMILAR_ACTIVITIES_FROM = 0.91
+# Similarity of two documents' centred vectors (see encoders.passage_mean) from which their
+# activities are called "similar": with multilingual e5-small unrelated texts score about
+# 0-0.35 and texts about the same activity, in any language, 0.4 and more.
+SIMILAR_ACTIVITIES_FROM = 0.40
 NEARBY_KM = 300
 MAX_NAMES = 3
 NON_WORD = re.compile(r"[^\w]+")

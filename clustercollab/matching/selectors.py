@@ -11,7 +11,7 @@ from functools import lru_cache
 import numpy as np
 
 from clustercollab.matching import pgvector
-from clustercollab.matching.encoders import encoder_name, get_encoder
+from clustercollab.matching.encoders import centred, encoder_name, get_encoder, passage_mean
 from clustercollab.matching.index import VectorMatrix, from_bytes, matrix
 from clustercollab.matching.models import Embedding
 
@@ -29,9 +29,13 @@ def vectors_ready(kind: str) -> bool:
 
 
 @lru_cache(maxsize=512)
-def query_vector(text: str) -> np.ndarray:
-    """A search query's vector (kept: paging through results asks for the same query again)."""
-    vector = get_encoder().encode_queries([text])[0]
+def query_vector(text: str, *, centre: bool = True) -> np.ndarray:
+    """A search query's vector, centred like the stored ones (kept: paging through results
+    asks for the same query again)."""
+    encoder = get_encoder()
+    vector = encoder.encode_queries([text])[0]
+    if centre:  # pgvector keeps raw vectors: its queries stay raw too
+        vector = centred(vector, passage_mean(encoder.name))
     vector.setflags(write=False)
     return vector
 
@@ -56,7 +60,7 @@ def nearest_to_text(
         return pgvector.nearest(
             kind,
             encoder_name(),
-            query_vector(text),
+            query_vector(text, centre=False),
             limit=limit,
             among=among,
             min_similarity=min_similarity,
@@ -99,6 +103,6 @@ def stored_vector(kind: str, object_id: int) -> np.ndarray | None:
     if pgvector.available():
         row = Embedding.objects.filter(kind=kind, model=encoder_name(), object_id=object_id)
         data = row.values_list("vector", flat=True).first()
-        return from_bytes(data) if data is not None else None
+        return from_bytes(data) if data is not None else None  # pgvector: raw cosine
     loaded = _matrix(kind)
     return loaded.vector_of(object_id) if loaded is not None else None

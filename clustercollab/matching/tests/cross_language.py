@@ -4,8 +4,8 @@ The profiles are real CORDIS Horizon Europe organisations (name + project titles
 site builds an imported profile: ``matching.cordis``). ``FORWARD`` queries are written in
 Finnish, German, French, Spanish and Polish and describe what an English profile does without
 naming it. ``REVERSE`` profiles are real profiles whose project titles were translated into
-those languages (the organisation's name kept); they replace the English originals in the pool
-and are searched with an English query.
+those languages; they replace the English originals in the pool and are searched with an
+English query.
 """
 
 # (language, query, CORDIS organisation id of the profile it should find)
@@ -60,7 +60,7 @@ REVERSE: list[tuple[int, str, str, str]] = [
     (
         950636958,
         "pl",
-        "ASOCIATIA CLUJ IT. Ekosystem talentów zwiększający kompetencje i przyszłe zatrudnienie "
+        "Ekosystem talentów zwiększający kompetencje i przyszłe zatrudnienie "
         "młodych naukowców, ze szczególnym naciskiem na sektor deep tech. SKILLAB: monitorowanie "
         "popytu na umiejętności i ich podaży na europejskim rynku pracy",
         "monitoring the demand and supply of skills in the labour market",
@@ -68,7 +68,7 @@ REVERSE: list[tuple[int, str, str, str]] = [
     (
         969484446,
         "es",
-        "SOUTHERN EUROPEAN CLUSTER IN PHOTONICS & OPTICS ASSOCIACION. Fabricación sostenible e "
+        "Fabricación sostenible e "
         "innovadora mediante la transformación digital, verde y social de las pymes. "
         "Funcionalización láser bioinspirada de superficies industriales 3D complejas",
         "nature-inspired laser texturing of complex industrial surfaces",
@@ -76,7 +76,7 @@ REVERSE: list[tuple[int, str, str, str]] = [
     (
         986339554,
         "fr",
-        "Health Cluster Portugal - Associacao do Polo de Competitividade da Saude. Développer les "
+        "Développer les "
         "liens entre les écosystèmes bio. Interconnecter les écosystèmes d'innovation pour un "
         "espace européen commun des données de santé",
         "common European health data space",
@@ -84,7 +84,7 @@ REVERSE: list[tuple[int, str, str, str]] = [
     (
         940826960,
         "fi",
-        "VITAGORA POLE. Vihreät tuuppaukset kestäviin metsä- ja maatalouskäytäntöihin vuoden "
+        "Vihreät tuuppaukset kestäviin metsä- ja maatalouskäytäntöihin vuoden "
         "2027 jälkeen. Proteiini-innovaattoreiden vauhdittaminen sääntelyhiekkalaatikoiden "
         "avulla. Tulevaisuuden biotalouden muotoilu eri sektoreilla ja hallinnon tasoilla. "
         "Lohkoketjuun perustuva jäljitettävyys kestävien merenelävien kulutuksen lisäämiseksi",
@@ -93,7 +93,7 @@ REVERSE: list[tuple[int, str, str, str]] = [
     (
         951019332,
         "de",
-        "FUNDACJA KLASTER LIFESCIENCE KRAKOW. Umgekehrte Lieferketten im Gesundheitswesen für "
+        "Umgekehrte Lieferketten im Gesundheitswesen für "
         "die Kreislaufwirtschaft. Konferenz über Forschung und Innovation zur Stärkung der "
         "Wettbewerbsfähigkeit der EU in den Lebenswissenschaften. Ein interdisziplinäres "
         "Doktorandenprogramm für Gesundheits- und Sozialwissenschaften. Vernetzte "
@@ -103,7 +103,7 @@ REVERSE: list[tuple[int, str, str, str]] = [
     (
         970520406,
         "pl",
-        "FUNDACION CLUSTER DE EMPRESAS DE AUTOMOCION DE GALICIA. Zwiększanie odporności pięciu "
+        "Zwiększanie odporności pięciu "
         "ekosystemów przemysłowych poprzez wdrażanie zaawansowanych technologii w MŚP. Wsparcie "
         "MŚP w przejściu do przemysłu 5.0 w motoryzacji, lotnictwie i elektronice. Cyfrowo "
         "elastyczne zakłady przemysłowe dla niezawodnych sieci energetycznych przy dużym "
@@ -113,7 +113,7 @@ REVERSE: list[tuple[int, str, str, str]] = [
     (
         917041881,
         "es",
-        "BIOECONOMY CLUSTER. Impulsar la innovación de base biológica en regiones "
+        "Impulsar la innovación de base biológica en regiones "
         "infrarrepresentadas mediante la movilización de clústeres. Red temática europea de "
         "bioeconomía rural. Servicios de asistencia técnica, empresarial y regulatoria para "
         "proyectos de bioeconomía. Agricultura de carbono en el suelo creíble en la UE. Red "
@@ -123,7 +123,7 @@ REVERSE: list[tuple[int, str, str, str]] = [
     (
         900017508,
         "fr",
-        "ASOCIATIA TRANSILVANIA IT. Co-conception de l'espace urbain et gestion dynamique des "
+        "Co-conception de l'espace urbain et gestion dynamique des "
         "espaces pour des villes cognitives. Accompagner la transition énergétique par "
         "l'apprentissage ludique et l'IA avec des jumeaux numériques. Laboratoires vivants pour "
         "l'innovation genrée. Interactions homme-robot pilotées par l'IA pour la fabrication "
@@ -133,7 +133,7 @@ REVERSE: list[tuple[int, str, str, str]] = [
     (
         891833424,
         "de",
-        "ASOCIATIA ROMANIAN RIVER TRANSPORT CLUSTER. Innovatives Sedimentmanagement für ein "
+        "Innovatives Sedimentmanagement für ein "
         "nachhaltiges System aus Donau und Schwarzem Meer. Vorhersagemodelle und digitale "
         "Werkzeuge für widerstandsfähige Binnenwasserstraßen gegen den Klimawandel",
         "sediment management in the Danube and the Black Sea",
@@ -141,7 +141,7 @@ REVERSE: list[tuple[int, str, str, str]] = [
     (
         935532312,
         "fi",
-        "LOMBARDY ENERGY CLEANTECH CLUSTER. Energiajärjestelmän osien yhtenäinen suunnittelu "
+        "Energiajärjestelmän osien yhtenäinen suunnittelu "
         "uusiutuvien energialähteiden käyttöönottoa varten: avoimen lähdekoodin työkalupakki. "
         "Kiertotalouden alueellinen demonstraatio muovijätevirtojen kierrätyksessä",
         "open source toolbox to plan renewable energy in the energy system",
