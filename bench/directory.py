@@ -443,7 +443,7 @@ def semantic_query_row(repeat: int) -> None:
         ids = np.fromiter(published, dtype=np.int64)
         vectors = np.random.default_rng(1).standard_normal((len(ids), 384), dtype=np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        index, source = VectorMatrix((0, None), ids, vectors), "random vectors"
+        index, source = VectorMatrix.from_rows((0, None), ids, vectors), "random vectors"
     started = time.perf_counter()
     vector = query_vector("Wasserstoff-Elektrolyse")
     encode_ms = (time.perf_counter() - started) * 1000

@@ -92,7 +92,7 @@ def test_top_k_is_exact_with_and_without_a_restriction():
     vectors = rng.standard_normal((500, 16)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     ids = np.arange(10, 1010, 2, dtype=np.int64)
-    index = VectorMatrix((1, None), ids, vectors)
+    index = VectorMatrix.from_rows((1, None), ids, vectors)
     query = vectors[3]
     exact = np.argsort(-(vectors @ query))
     assert [pk for pk, _ in index.top(query, limit=20)] == ids[exact[:20]].tolist()
