@@ -7,8 +7,9 @@ The matrix is built exactly as the site holds it (``clustercollab.matching.index
 stored as float16, held as a float32 matrix of one column per object (ids ascending), one
 BLAS thread. Random unit vectors cost the same as real ones (the search reads every row).
 Timed: the whole ``VectorMatrix.top`` call — the matrix-vector product, ``argpartition`` and
-the sort of the top 20 — for queries taken from the matrix's rows; and with an ``among`` restriction (a filtered result set of 10 % and of
-50 % of the rows). The last line is machine-readable:
+the sort of the top 20 — for queries taken from the matrix's rows; and with an ``among``
+restriction (a filtered result set of 10 % and of 50 % of the rows). The last line is
+machine-readable:
 
     vectors n=<n> top20_p95_ms=<x>
 """
