@@ -91,7 +91,7 @@ def passage_mean(name: str) -> np.ndarray | None:
     Searches subtract it from every vector before the cosine: what all texts share (the model's
     common direction, much of the language) then weighs less than what they are about. With
     it the cross-language set went from 24 to 31 of 36 queries found in the top 10. It was
-    computed from 300 real CORDIS profiles outside that set's pool (see README, "Matching").
+    computed from 300 real CORDIS profiles outside that set's pool by bench/passage_mean.py.
     """
     path = MEANS_DIR / f"{name}.mean.npy"
     if not path.exists():
