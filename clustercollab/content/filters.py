@@ -24,6 +24,8 @@ from clustercollab.content.models import (
     folded,
 )
 from clustercollab.core.models import Country, IndustrialEcosystem
+from clustercollab.matching.forms import meaning_filter
+from clustercollab.matching.hybrid import ranked_by_meaning
 
 
 def search_words(queryset: QuerySet, query: str) -> QuerySet:
@@ -80,6 +82,8 @@ class ContentFilterSet(django_filters.FilterSet):
     """Filters every content list has: search, ecosystem, country, organisation, dates."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search", max_length=200)
+    # Applied with q in filter_queryset: the words and their meaning, fused.
+    meaning = meaning_filter("filter_by_meaning")
     ecosystem = django_filters.ModelChoiceFilter(
         label=_("Industrial ecosystem"),
         field_name="ecosystems",
@@ -106,8 +110,27 @@ class ContentFilterSet(django_filters.FilterSet):
             data = _clean_parameters(data)
         super().__init__(data, *args, **kwargs)
 
+    # Set by filter_queryset when meaning was asked for but the kind has no vectors yet.
+    meaning_unavailable = False
+
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return search_words(queryset, value)
+
+    def filter_by_meaning(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        text = self.form.cleaned_data.get("q")
+        if not (text and self.form.cleaned_data.get("meaning")):
+            return super().filter_queryset(queryset)
+        self.form.cleaned_data["q"] = ""
+        try:
+            filtered = super().filter_queryset(queryset)
+        finally:
+            self.form.cleaned_data["q"] = text
+        ranked = ranked_by_meaning(filtered, text, text_search=search_words)
+        self.meaning_unavailable = ranked is None
+        return search_words(filtered, text) if ranked is None else ranked
 
     def filter_date_from(self, queryset: QuerySet, name: str, value: object) -> QuerySet:
         return queryset.filter(**{f"{self.date_field}__gte": _day_start(value)})
@@ -119,13 +142,13 @@ class ContentFilterSet(django_filters.FilterSet):
 class NewsFilter(ContentFilterSet):
     class Meta:
         model = News
-        fields = ["q", "ecosystem", "country", "organisation", "date_from", "date_to"]
+        fields = ["q", "meaning", "ecosystem", "country", "organisation", "date_from", "date_to"]
 
 
 class SuccessStoryFilter(ContentFilterSet):
     class Meta:
         model = SuccessStory
-        fields = ["q", "ecosystem", "country", "organisation", "date_from", "date_to"]
+        fields = ["q", "meaning", "ecosystem", "country", "organisation", "date_from", "date_to"]
 
 
 class EventFilter(ContentFilterSet):
@@ -147,6 +170,7 @@ class EventFilter(ContentFilterSet):
         model = Event
         fields = [
             "q",
+            "meaning",
             "type",
             "mode",
             "ecosystem",
@@ -188,6 +212,7 @@ class FundingCallFilter(ContentFilterSet):
         model = FundingCall
         fields = [
             "q",
+            "meaning",
             "status",
             "programme",
             "type",

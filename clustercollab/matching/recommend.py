@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from scipy import sparse
 
 from clustercollab.matching import partners, selectors
+from clustercollab.matching import reasons as reasons_module
 from clustercollab.organisations.models import Organisation, Participation
 from clustercollab.organisations.search import search_organisations
 from clustercollab.organisations.selectors import DIRECTORY_VERSION_KEY
@@ -286,10 +287,6 @@ def shared_partners_reasons(
     return reasons
 
 
-def similar_activities_reason() -> str:
-    return _("Similar activities described in the profile")
-
-
 def _reasons(
     organisation: Organisation,
     candidate: int,
@@ -313,8 +310,9 @@ def _reasons(
             )
             % {"keywords": ", ".join(own[k] for k in matching[:MAX_KEYWORDS_SHOWN])}
         )
-    if candidates.signals["meaning"][index] > 0:
-        reasons.append(similar_activities_reason())
+    similar = reasons_module.similar_activities(float(candidates.signals["meaning"][index]))
+    if similar is not None:
+        reasons.append(str(similar))
     distance = candidates.signals["distance_km"][index]
     if not math.isnan(distance) and distance <= NEARBY_KM:
         reasons.append(_("%(km)d km away") % {"km": round(distance)})

@@ -342,7 +342,6 @@ def participants(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "types": event.participant_types.all(),
         "opportunity_types": event.opportunity_types.all(),
-        "suggestions": selectors.suggestions_for(me) if me else [],
     }
     template = "matchmaking/participants.html"
     if request.htmx:

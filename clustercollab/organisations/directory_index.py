@@ -21,7 +21,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.conf import settings
@@ -30,6 +30,9 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from clustercollab.core.moderation import ModerationStatus
 from clustercollab.organisations.models import Organisation
+
+if TYPE_CHECKING:
+    from clustercollab.organisations.candidates import TextCandidates
 
 STAMP_TABLE = "organisations_directory_stamp"
 ORGANISATION_TABLE = Organisation._meta.db_table
@@ -460,7 +463,7 @@ class IndexedQuery:
         self.index = index
         self.masks: dict[str, np.ndarray] = {}
         for name, value in cleaned.items():
-            if name in ("q", "sort") or is_empty_filter_value(value):
+            if name in ("q", "sort", "meaning") or is_empty_filter_value(value):
                 continue
             self.masks[name] = self._mask(name, value)
         self.text_mask: np.ndarray | None = None
@@ -469,7 +472,11 @@ class IndexedQuery:
         text = normalised_text(cleaned.get("q") or "")
         if text and has_words(text):
             ranked = self.sort == SORT_RELEVANCE
-            found = text_candidates(text, ranked=ranked, stamp=index.stamp, using=using)
+            found = None
+            if cleaned.get("meaning"):
+                found = self._by_words_and_meaning(text, filterset, using=using)
+            if found is None:
+                found = text_candidates(text, ranked=ranked, stamp=index.stamp, using=using)
             self.text_mask = np.zeros(index.size, dtype=bool)
             if ranked:
                 self.scores = np.zeros(index.size, dtype=np.float64)
@@ -482,6 +489,36 @@ class IndexedQuery:
         if self.sort == SORT_RELEVANCE and self.scores is None:
             self.sort = "name"  # no words: every rank is equal, so the names decide
         self._without: dict[frozenset, np.ndarray] = {}
+
+    def _by_words_and_meaning(
+        self, text: str, filterset: Any, *, using: str
+    ) -> "TextCandidates | None":
+        """The word matches fused with the matches by meaning (matching.hybrid), both among
+        the profiles passing the filters; None (words alone) until profiles have vectors."""
+        from clustercollab.matching.hybrid import fused_with_words
+        from clustercollab.matching.selectors import vectors_ready
+        from clustercollab.organisations.candidates import TextCandidates, text_candidates
+
+        if not vectors_ready("organisation"):
+            filterset.meaning_unavailable = True
+            return None
+        index = self.index
+        allowed = np.ones(index.size, dtype=bool)
+        for mask in self.masks.values():
+            allowed &= mask
+        words = text_candidates(text, ranked=True, stamp=index.stamp, using=using)
+        by_words: list[int] = []
+        if len(words.ids) and index.size:
+            at = np.minimum(np.searchsorted(index.ids, words.ids), index.size - 1)
+            passing = (index.ids[at] == words.ids) & allowed[at]
+            order = np.argsort(-words.scores[passing], kind="stable")
+            by_words = words.ids[passing][order].tolist()
+        among = index.ids[allowed].tolist() if self.masks else None
+        fused = fused_with_words("organisation", text, by_words, among=among)
+        return TextCandidates(
+            ids=np.array([pk for pk, _score in fused], dtype=np.int64),
+            scores=np.array([score for _pk, score in fused], dtype=np.float64),
+        )
 
     def _mask(self, name: str, value: Any) -> np.ndarray:
         index = self.index

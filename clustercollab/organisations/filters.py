@@ -43,6 +43,8 @@ from clustercollab.core.models import (
     NutsRegion,
 )
 from clustercollab.core.moderation import ModerationStatus
+from clustercollab.matching.forms import meaning_filter
+from clustercollab.matching.hybrid import among_ids, fused_ids, in_order
 from clustercollab.organisations.models import Label, Organisation, OrganisationKind
 from clustercollab.organisations.search import needs_similarity, search_organisations
 
@@ -165,6 +167,8 @@ class OrganisationFilterSet(django_filters.FilterSet):
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), choices=SORT_CHOICES, method="filter_nothing", empty_label=None
     )
+    meaning = meaning_filter("filter_nothing")
+    meaning_unavailable = False  # set when meaning was asked for before vectors exist
 
     class Meta:
         model = Organisation
@@ -257,6 +261,10 @@ class OrganisationFilterSet(django_filters.FilterSet):
         sort = self.sort_key
         if ranked is None:
             ranked = sort == SORT_RELEVANCE
+        if text and self.form.cleaned_data.get("meaning"):
+            by_meaning = self._by_meaning(queryset, text, ranked=ranked, sort=sort)
+            if by_meaning is not None:
+                return by_meaning
         if text:
             if self._similar is None:
                 self._similar = needs_similarity(text, using=queryset.db)
@@ -264,6 +272,26 @@ class OrganisationFilterSet(django_filters.FilterSet):
         if sort == SORT_RELEVANCE and not (text and ranked):
             sort = "name"
         return queryset.order_by(*SORT_ORDERINGS[sort])
+
+    def _by_meaning(
+        self, queryset: QuerySet[Organisation], text: str, *, ranked: bool, sort: str
+    ) -> QuerySet[Organisation] | None:
+        """The matches of ``text`` by words and by meaning, fused (matching.hybrid)."""
+
+        def by_words(candidates: QuerySet, words: str) -> QuerySet:
+            if self._similar is None:
+                self._similar = needs_similarity(words, using=candidates.db)
+            matches = search_organisations(candidates, words, ranked=True, similar=self._similar)
+            return matches.order_by("-search_rank", "name", "pk")
+
+        ids = fused_ids(queryset, text, text_search=by_words, restrict=bool(self.active_filters))
+        self.meaning_unavailable = ids is None
+        if ids is None:
+            return None
+        if sort == SORT_RELEVANCE and ranked:
+            return in_order(queryset, ids)
+        sort = "name" if sort == SORT_RELEVANCE else sort
+        return among_ids(queryset, ids).order_by(*SORT_ORDERINGS[sort])
 
     def queryset_without(self, *names: str) -> QuerySet[Organisation]:
         """The result set with every filter but ``names``, unordered: for their facet counts."""

@@ -24,11 +24,11 @@ from django.utils.translation import gettext as _
 
 from clustercollab.core.models import IndustrialEcosystem, NaceActivity, NutsRegion
 from clustercollab.matching import partners as matching_partners
+from clustercollab.matching import reasons as matching_reasons
 from clustercollab.matching.recommend import (
     partner_graph,
     shared_partner_scores,
     shared_partners_reasons,
-    similar_activities_reason,
     still_published,
 )
 from clustercollab.matching.selectors import nearest_to_object
@@ -255,8 +255,9 @@ def _reasons(organisation: Organisation, pk: int, match: _Match, names: dict) ->
     reasons = []
     if pk in names["partners"]:
         reasons.append(names["partners"][pk])
-    if match.meaning > 0:
-        reasons.append(similar_activities_reason())
+    similar = matching_reasons.similar_activities(match.meaning)
+    if similar is not None:
+        reasons.append(str(similar))
     if match.ecosystems:
         reasons.append(
             ngettext(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clustercollab.content.models import FundingCall
 from clustercollab.core.models import Country, IndustrialEcosystem, NaceActivity
+from clustercollab.matching.forms import MeaningField
 from clustercollab.organisations.forms import CountriesChoiceField, CountryChoiceField
 from clustercollab.organisations.models import Organisation
 from clustercollab.partnering import selectors
@@ -208,6 +209,7 @@ class NaceDivisionField(forms.ModelChoiceField):
 
 class PostFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    meaning = MeaningField()
     type = forms.ChoiceField(
         label=_("Type"), required=False, choices=[("", _("All types")), *PostType.choices]
     )

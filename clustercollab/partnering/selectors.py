@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from clustercollab.content.models import FundingCall
 from clustercollab.core.moderation import ModerationStatus
+from clustercollab.matching.hybrid import ranked_by_meaning
+from clustercollab.matching.selectors import vectors_ready
 from clustercollab.organisations.models import Membership, Organisation, Role
 from clustercollab.partnering.models import (
     ContactThread,
@@ -128,9 +130,19 @@ def filter_posts(queryset: QuerySet[PartnerPost], data: dict) -> QuerySet[Partne
         queryset = queryset.filter(
             Q(market_keywords__icontains=word) | Q(technology_keywords__icontains=word)
         )
+    if data.get("q") and data.get("meaning"):
+        ranked = ranked_by_meaning(queryset, data["q"], text_search=search_posts)
+        if ranked is not None:
+            return ranked
     if data.get("q"):
         queryset = search_posts(queryset, data["q"])
     return queryset
+
+
+def meaning_unavailable(form: Any) -> bool:
+    """Whether the filters ask for a match by meaning that cannot be given yet (no vectors)."""
+    cleaned = getattr(form, "cleaned_data", None) or {}
+    return bool(cleaned.get("q") and cleaned.get("meaning")) and not vectors_ready("partnerpost")
 
 
 def listed_posts() -> QuerySet[PartnerPost]:

@@ -80,6 +80,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
     elif form.is_bound:
         posts = posts.none()
     context = {"form": form, "page": _page(request, posts), "param": _page_param(request)}
+    context["meaning_unavailable"] = selectors.meaning_unavailable(form)
     template = "partnering/post_list.html"
     if request.htmx:
         template += "#results"

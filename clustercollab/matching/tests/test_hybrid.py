@@ -1,0 +1,78 @@
+"""The "match by meaning" toggle on the lists: before vectors exist, and after."""
+
+import pytest
+from django.core.management import call_command
+
+from clustercollab.content.tests.helpers import make_news
+from clustercollab.core.moderation import ModerationStatus
+from clustercollab.organisations.tests.factories import make_organisation
+from clustercollab.partnering.tests.factories import make_post
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("embedding_on_save")]
+PUBLISHED = ModerationStatus.PUBLISHED
+
+
+@pytest.fixture
+def lists(settings):
+    settings.MATCHING_EMBED_ON_SAVE = False
+    settings.DIRECTORY_COUNTS_CACHE_SECONDS = 0
+    energy = make_organisation(
+        name="Test Vetyklusteri Oy",
+        about="Vihreän vedyn tuotanto ja elektrolyysi.",
+        status=PUBLISHED,
+    )
+    make_organisation(name="Test Dairy Cluster", about="Cheese and milk.", status=PUBLISHED)
+    make_news(title="Neue Elektrolyseure für grünen Wasserstoff", summary="Ein Pilotprojekt.")
+    make_news(title="Cheese fair opens", summary="Dairy products from the region.")
+    make_post(
+        energy,
+        title="Socio per idrogeno verde",
+        summary="Cerchiamo produttori di elettrolizzatori.",
+        technology_keywords=["idrogeno"],
+    )
+    return energy
+
+
+def _texts(response):
+    return response.content.decode()
+
+
+def test_before_vectors_exist_the_lists_search_words_and_say_so(client, lists):
+    for url in (
+        "/news/?q=hydrogen&meaning=1",
+        "/directory/?q=hydrogen&meaning=1",
+        "/partnering/?q=hydrogen&meaning=1",
+    ):
+        page = _texts(client.get(url))
+        assert 'data-meaning="unavailable"' in page, url
+    assert "Neue Elektrolyseure" not in _texts(client.get("/news/?q=hydrogen&meaning=1"))
+    # Without the toggle there is no notice.
+    assert "data-meaning" not in _texts(client.get("/news/?q=hydrogen"))
+
+
+def test_the_toggle_finds_texts_in_other_languages(client, lists):
+    call_command("embed_all", verbosity=0)
+    words_only = _texts(client.get("/news/?q=hydrogen+electrolysers"))
+    assert "Neue Elektrolyseure" not in words_only
+    by_meaning = _texts(client.get("/news/?q=hydrogen+electrolysers&meaning=1"))
+    assert "Neue Elektrolyseure" in by_meaning and "Cheese fair" not in by_meaning
+    assert 'data-meaning="used"' in by_meaning
+
+    directory = _texts(client.get("/directory/?q=hydrogen+electrolysis&meaning=1"))
+    assert "Test Vetyklusteri Oy" in directory and "Test Dairy Cluster" not in directory
+    assert 'name="meaning" value="1" checked' in directory
+    # Filters apply to the matches by meaning too.
+    elsewhere = _texts(client.get("/directory/?q=hydrogen+electrolysis&meaning=1&country=DE"))
+    assert "Test Vetyklusteri Oy" not in elsewhere
+
+    posts = _texts(client.get("/partnering/?q=green+hydrogen&meaning=1"))
+    assert "Socio per idrogeno verde" in posts
+    assert "Socio per idrogeno verde" not in _texts(client.get("/partnering/?q=green+hydrogen"))
+
+
+def test_the_api_takes_the_toggle(client, lists):
+    call_command("embed_all", "--kind", "news", verbosity=0)
+    answer = client.get("/api/v1/news/", {"q": "hydrogen electrolysers", "meaning": "true"})
+    assert answer.status_code == 200
+    titles = [row["title"] for row in answer.json()["results"]]
+    assert titles == ["Neue Elektrolyseure für grünen Wasserstoff"]
