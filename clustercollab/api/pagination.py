@@ -94,7 +94,11 @@ class PageNumberPagination(pagination.PageNumberPagination):
     ) -> list:
         page_size = self.get_page_size(request)
         number = self._page_number(request)
-        if self.cache_counts and not request.user.is_authenticated:
+        if (
+            self.cache_counts
+            and not request.user.is_authenticated
+            and isinstance(queryset, QuerySet)  # other sequences (the directory's) count fast
+        ):
             paginator = CachedCountPaginator(
                 queryset, page_size, cache_key=count_cache_key(request)
             )

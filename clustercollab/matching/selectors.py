@@ -12,7 +12,7 @@ import numpy as np
 
 from clustercollab.matching import pgvector
 from clustercollab.matching.encoders import centred, encoder_name, get_encoder, passage_mean
-from clustercollab.matching.index import VectorMatrix, from_bytes, matrix
+from clustercollab.matching.index import VectorMatrix, current_version, from_bytes, matrix
 from clustercollab.matching.models import Embedding
 
 
@@ -26,6 +26,12 @@ def vectors_ready(kind: str) -> bool:
     if pgvector.available():
         return Embedding.objects.filter(kind=kind, model=encoder_name()).exists()
     return _matrix(kind) is not None
+
+
+def vectors_version(kind: str) -> tuple | None:
+    """What identifies the current vectors of ``kind`` (None: none yet): part of the key of any
+    cached answer by meaning, so that new vectors replace a "words only" answer."""
+    return current_version(kind, encoder_name())
 
 
 @lru_cache(maxsize=512)

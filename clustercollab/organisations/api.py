@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from clustercollab.api.filtering import KnownParametersOnly
 from clustercollab.api.schema import ERROR_RESPONSES, ErrorSerializer
 from clustercollab.core.models import IndustrialEcosystem
+from clustercollab.matching.selectors import vectors_version
 from clustercollab.organisations.directory_index import (
     RecentAnswers,
     RowsByIds,
@@ -216,6 +217,8 @@ class OrganisationList(generics.ListAPIView):
         # throttling have already run); invalid parameters raise and are never remembered.
         self.directory_stamp = directory_stamp()
         key = (self.directory_stamp, request.build_absolute_uri())
+        if "meaning" in request.query_params:
+            key = (*key, vectors_version("organisation"))
         data = _recent_lists.get(key)
         if data is None:
             response = super().list(request, *args, **kwargs)

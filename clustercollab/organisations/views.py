@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clustercollab.core.selectors import audit_log_for
+from clustercollab.matching.selectors import vectors_version
 from clustercollab.organisations import selectors, services
 from clustercollab.organisations.directory_index import (
     RecentAnswers,
@@ -374,6 +375,8 @@ def directory(request: HttpRequest) -> HttpResponse:
         get_language(),
         tuple(sorted((name, tuple(values)) for name, values in request.GET.lists())),
     )
+    if "meaning" in request.GET:
+        key = (*key, vectors_version("organisation"))
     html = _directory_fragments.get(key)
     if html is not None:
         if partial:

@@ -76,3 +76,19 @@ def test_the_api_takes_the_toggle(client, lists):
     assert answer.status_code == 200
     titles = [row["title"] for row in answer.json()["results"]]
     assert titles == ["Neue Elektrolyseure für grünen Wasserstoff"]
+
+
+def test_remembered_directory_answers_by_meaning_follow_new_vectors(client, lists, settings):
+    # The directory remembers rendered results and API answers until profiles change; vectors
+    # arriving later must still replace a "words only" answer.
+    settings.DIRECTORY_FRAGMENT_CACHE_SIZE = 8
+    settings.DIRECTORY_API_CACHE_SIZE = 8
+    url = "/directory/?q=hydrogen+electrolysis&meaning=1"
+    api = {"q": "hydrogen electrolysis", "meaning": "true"}
+    assert 'data-meaning="unavailable"' in _texts(client.get(url))
+    assert client.get("/api/v1/organisations/", api).json()["count"] == 0
+    call_command("embed_all", "--kind", "organisation", verbosity=0)
+    page = _texts(client.get(url))
+    assert 'data-meaning="used"' in page and "Test Vetyklusteri Oy" in page
+    names = [row["name"] for row in client.get("/api/v1/organisations/", api).json()["results"]]
+    assert names == ["Test Vetyklusteri Oy"]
