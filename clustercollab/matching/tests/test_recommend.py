@@ -156,3 +156,24 @@ def test_signals_on_a_hand_made_graph():
     assert combined.tolist() == pytest.approx(
         [partners.PARTNER_WEIGHTS["text"], partners.PARTNER_WEIGHTS["same_kind"]]
     )
+
+
+def test_programme_activity_weighs_the_candidates_recent_projects_in_its_programmes():
+    # Node 0 works in programme A only; node 1 has a new A project and a B one; node 2 has
+    # one B project from four years ago.
+    assert partners.programme_labels("HORIZON.2.5", "HORIZON-CL5-2022-D3-01-05") == [
+        "HORIZON.2.5",
+        "CL5-D3",
+    ]
+    profiles = partners.programme_profiles(
+        [(0, 0), (1, 1), (1, 2), (2, 3)],
+        [["A"], ["A"], ["B"], ["B"]],
+        [0.0, 0.0, 0.0, partners.PROGRAMME_DECAY_YEARS],
+        3,
+    )
+    assert profiles.toarray() == pytest.approx(np.array([[1, 0], [1, 1], [0, np.exp(-1)]]))
+    activity = partners.programme_activity(profiles, [0, 2])
+    assert activity[0] == pytest.approx([np.log(2), np.log(2), 0.0])
+    assert activity[1] == pytest.approx([0.0, np.log(2), np.log1p(np.exp(-1))])
+    # On the log scale the best candidate gets 1 and one with nothing 0.
+    assert partners.log_scaled(activity[0]).tolist() == pytest.approx([1.0, 1.0, 0.0], abs=1e-6)
