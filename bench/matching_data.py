@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from clustercollab.matching.partners import programme_labels
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 HORIZON = DATA / "cordis-horizon-europe"
@@ -70,6 +72,11 @@ class MatchingData:
     # project key → participating PICs (every organisation, named or not)
     history: dict[str, set[str]]
     future: dict[str, set[str]]
+    # project key → start date (ISO), for the history's projects
+    started: dict[str, str] = field(default_factory=dict)
+    # project key → its programme: the Horizon 2020 programme part, or the Horizon Europe
+    # legal basis and call destination (e.g. "HORIZON.2.5", "CL5-D3")
+    programmes: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _rows(path: Path) -> "csv.DictReader":
@@ -97,16 +104,24 @@ def load(cutoff: str) -> MatchingData:
         )
         for row in _rows(HORIZON / "organisations.csv.gz")
     }
+    parts = {row["rcn"]: row["programme_part"] for row in _rows(H2020 / "programme_parts.csv.gz")}
     history: dict[str, set[str]] = defaultdict(set)
     future: dict[str, set[str]] = defaultdict(set)
+    started: dict[str, str] = {}
+    programmes: dict[str, list[str]] = {}
     for row in _rows(HORIZON / "participations.csv.gz"):
         project = projects[row["project_id"]]
         key = "he:" + row["project_id"]
         (history if project["start_date"] < cutoff else future)[key].add(row["organisation_id"])
-    parts = {row["rcn"]: row["programme_part"] for row in _rows(H2020 / "programme_parts.csv.gz")}
+        if project["start_date"] < cutoff:
+            started[key] = project["start_date"]
+            programmes[key] = programme_labels(project["legal_basis"], project["topic_code"])
     for row in _rows(H2020 / "h2020_participations.csv.gz"):
         if row["start_date"] < cutoff:
             history["h2020:" + row["rcn"]].add(row["pic"])
+            started["h2020:" + row["rcn"]] = row["start_date"]
+            if row["rcn"] in parts:
+                programmes["h2020:" + row["rcn"]] = ["H2020." + parts[row["rcn"]]]
     for key, members in history.items():
         source, number = key.split(":")
         for pic in members:
@@ -131,7 +146,7 @@ def load(cutoff: str) -> MatchingData:
             if organisation is not None:
                 organisation.titles.append(project["title"].strip())
                 organisation.keywords += [k for k in keywords if k]
-    return MatchingData(cutoff, organisations, dict(history), dict(future))
+    return MatchingData(cutoff, organisations, dict(history), dict(future), started, programmes)
 
 
 def search_text(organisation: Organisation) -> str:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from clustercollab.core.models import Country
 from clustercollab.core.moderation import ModerationStatus
@@ -101,9 +101,10 @@ def test_each_recommendation_says_why(network):
     assert reasons["Test Hydrogen Lab F"] == ["Matching keyword: hydrogen", "150 km away"]
 
 
-def test_shared_partners_rank_first_and_the_graph_follows_new_links(network):
+def test_a_more_telling_shared_partner_ranks_higher_and_the_graph_follows_new_links(network):
     ranked = [r.organisation.name for r in recommended_partners(network["a"])]
-    assert ranked[-1] == "Test Hydrogen Lab F"
+    # E shares D (two partners) with A, C shares B (three partners): D says more.
+    assert ranked.index("Test Candidate E") < ranked.index("Test Candidate C")
     _project(4, network["a"], network["c"])  # A now works with C
     cache.clear()
     assert "Test Candidate C" not in _recommended(network["a"])
@@ -156,3 +157,48 @@ def test_signals_on_a_hand_made_graph():
     assert combined.tolist() == pytest.approx(
         [partners.PARTNER_WEIGHTS["text"], partners.PARTNER_WEIGHTS["same_kind"]]
     )
+
+
+def test_programme_activity_weighs_the_candidates_recent_projects_in_its_programmes():
+    # Node 0 works in programme A only; node 1 has a new A project and a B one; node 2 has
+    # one B project from four years ago.
+    assert partners.programme_labels("HORIZON.2.5", "HORIZON-CL5-2022-D3-01-05") == [
+        "HORIZON.2.5",
+        "CL5-D3",
+    ]
+    profiles = partners.programme_profiles(
+        [(0, 0), (1, 1), (1, 2), (2, 3)],
+        [["A"], ["A"], ["B"], ["B"]],
+        [0.0, 0.0, 0.0, partners.PROGRAMME_DECAY_YEARS],
+        3,
+    )
+    assert profiles.toarray() == pytest.approx(np.array([[1, 0], [1, 1], [0, np.exp(-1)]]))
+    activity = partners.programme_activity(profiles, [0, 2])
+    assert activity[0] == pytest.approx([np.log(2), np.log(2), 0.0])
+    assert activity[1] == pytest.approx([0.0, np.log(2), np.log1p(np.exp(-1))])
+    # On the log scale the best candidate gets 1 and one with nothing 0.
+    assert partners.log_scaled(activity[0]).tolist() == pytest.approx([1.0, 1.0, 0.0], abs=1e-6)
+
+
+def test_active_organisations_in_its_programmes_are_recommended_without_shared_partners(network):
+    def project(number, topic_code, legal_basis, *members):
+        project = Project.objects.create(
+            id=f"1020{number:05d}",
+            title=f"Test programme project {number}",
+            topic_code=topic_code,
+            legal_basis=legal_basis,
+            start_date=timezone.localdate(),
+        )
+        for organisation in members:
+            Participation.objects.create(
+                project=project, organisation=organisation, role="participant"
+            )
+
+    in_programme = make_organisation(name="Test Energy Lab G", status=PUBLISHED)
+    elsewhere = make_organisation(name="Test Frontier Lab H", status=PUBLISHED)
+    project(1, "HORIZON-CL5-2022-D3-01-05", "HORIZON.2.5", network["a"])
+    project(2, "HORIZON-CL5-2023-D3-02-01", "HORIZON.2.5", in_programme)
+    project(3, "ERC-2023-STG", "HORIZON.1.1", elsewhere)
+    recommended = _recommended(network["a"])
+    assert "Test Energy Lab G" in recommended
+    assert "Test Frontier Lab H" not in recommended
