@@ -6,6 +6,7 @@ from clustercollab.core.models import Country
 from clustercollab.organisations.tests.factories import make_organisation, make_user
 
 PASSWORD = "Kobe-cluster-2026"
+HTMX_IDLE = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
 
 
 def test_the_form_shows_the_questions_that_apply_to_country_and_kind(page: Page, taxonomies):
@@ -25,6 +26,8 @@ def test_the_form_shows_the_questions_that_apply_to_country_and_kind(page: Page,
 
     page.locator("#id_country").select_option("FI")
     expect(page.locator("#id_nuts_region")).to_be_visible()
+    # The swapped-in form listens for changes once htmx has settled it.
+    page.wait_for_function(HTMX_IDLE)
     page.locator("#id_kind").select_option("company")
     expect(page.locator("#id_members_smes")).to_have_count(0)
     expect(page.locator("#id_offers")).to_have_value("Clinical trial networks in Osaka and Kobe")
