@@ -22,7 +22,7 @@ from clustercollab.content.models import FundingCall
 from clustercollab.core.models import Country, IndustrialEcosystem, NaceActivity
 from clustercollab.organisations.models import Organisation
 from clustercollab.partnering import selectors, services
-from clustercollab.partnering.forms import PostFilterForm
+from clustercollab.partnering.forms import POST_FIELDS, PostFilterForm
 from clustercollab.partnering.models import (
     ContactThread,
     ExpressionOfInterest,
@@ -110,29 +110,7 @@ class PostInputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PartnerPost
-        fields = [
-            "organisation",
-            "post_type",
-            "title",
-            "summary",
-            "description",
-            "partnership_types",
-            "development_stage",
-            "ipr_status",
-            "ecosystems",
-            "nace_activities",
-            "market_keywords",
-            "technology_keywords",
-            "target_countries",
-            "deadline",
-            "funding_call",
-            "funding_call_identifier",
-            "funding_call_title",
-            "funding_call_url",
-            "role_sought",
-            "budget_eur",
-            "duration_months",
-        ]
+        fields = POST_FIELDS
 
 
 M2M = ("ecosystems", "nace_activities", "target_countries")

@@ -22,6 +22,31 @@ from clustercollab.partnering.models import (
     PostType,
 )
 
+# What a member writes in a partner search post: the form and the API take the same fields.
+POST_FIELDS = [
+    "organisation",
+    "post_type",
+    "title",
+    "summary",
+    "description",
+    "partnership_types",
+    "development_stage",
+    "ipr_status",
+    "ecosystems",
+    "nace_activities",
+    "market_keywords",
+    "technology_keywords",
+    "target_countries",
+    "deadline",
+    "funding_call",
+    "funding_call_identifier",
+    "funding_call_title",
+    "funding_call_url",
+    "role_sought",
+    "budget_eur",
+    "duration_months",
+]
+
 
 class FiveKeywordsField(forms.CharField):
     """At most five comma-separated keywords in the form, a list in the model."""
@@ -137,29 +162,7 @@ class PartnerPostForm(forms.ModelForm):
 
     class Meta:
         model = PartnerPost
-        fields = [
-            "organisation",
-            "post_type",
-            "title",
-            "summary",
-            "description",
-            "partnership_types",
-            "development_stage",
-            "ipr_status",
-            "ecosystems",
-            "nace_activities",
-            "market_keywords",
-            "technology_keywords",
-            "target_countries",
-            "deadline",
-            "funding_call",
-            "funding_call_identifier",
-            "funding_call_title",
-            "funding_call_url",
-            "role_sought",
-            "budget_eur",
-            "duration_months",
-        ]
+        fields = POST_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 8}),
             "deadline": forms.DateInput(attrs={"type": "date"}),
