@@ -53,9 +53,6 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 20
     max_page_size = 100
     page_size_query_param = "page_size"
-    # The count cache is keyed by address and parameters only, so it serves anonymous callers
-    # alone (what a member sees may differ per member); a view can also turn it off.
-    cache_counts = True
 
     def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param, "")
@@ -94,11 +91,10 @@ class PageNumberPagination(pagination.PageNumberPagination):
     ) -> list:
         page_size = self.get_page_size(request)
         number = self._page_number(request)
-        if (
-            self.cache_counts
-            and not request.user.is_authenticated
-            and isinstance(queryset, QuerySet)  # other sequences (the directory's) count fast
-        ):
+        # The count cache is keyed by address and parameters only, so it serves anonymous callers
+        # alone (what a member sees may differ per member); other sequences (the directory's)
+        # count fast.
+        if not request.user.is_authenticated and isinstance(queryset, QuerySet):
             paginator = CachedCountPaginator(
                 queryset, page_size, cache_key=count_cache_key(request)
             )

@@ -12,7 +12,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
-from clustercollab.api.pagination import PageNumberPagination
 from clustercollab.core.models import NutsRegion
 from clustercollab.organisations.models import Organisation
 from clustercollab.regional import selectors
@@ -82,14 +81,9 @@ class AreaOrganisationSerializer(serializers.ModelSerializer):
         return [str(label) for label in self._row(organisation).completeness.missing]
 
 
-class PerCallerPagination(PageNumberPagination):
-    cache_counts = False
-
-
 class SupporterViewSet(viewsets.ReadOnlyModelViewSet):
     """The supporting organisations the caller is a member of (every one, for staff)."""
 
-    pagination_class = PerCallerPagination
     serializer_class = SupporterSerializer
     # A supporter is addressed by its organisation's id (its primary key).
     lookup_field = "organisation_id"
@@ -133,7 +127,6 @@ class AreaOrganisationList(generics.ListAPIView):
 
     serializer_class = AreaOrganisationSerializer
     permission_classes = [IsAuthenticated]
-    pagination_class = PerCallerPagination
     filter_backends: list = []
 
     def get_queryset(self) -> QuerySet[Organisation]:
