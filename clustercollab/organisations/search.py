@@ -313,6 +313,25 @@ def _pg_config_case(available: set[str]) -> str:
     return f"CASE language {branches} ELSE 'simple'::regconfig END"
 
 
+# The GIN indexes of the search table (``<table>_<name>``).
+GIN_INDEXES = ("document", "words")
+
+
+def _pg_gin_without_pending_list(index: str) -> str:
+    """Turn off an existing GIN index's pending list (created with it by older versions).
+
+    With ``fastupdate`` on, new entries wait in an unsorted list of up to 4 MB that every
+    search reads in full until a vacuum merges it: at 150,000 profiles a one-word search read
+    500 pages and took 9 ms instead of 0.4 ms. Profiles change rarely; searches are constant.
+    """
+    return (
+        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_class WHERE relname = "
+        f"'{index}' AND reloptions @> ARRAY['fastupdate=off']) THEN "
+        f"ALTER INDEX {index} SET (fastupdate = off); "
+        f"PERFORM gin_clean_pending_list('{index}'::regclass); END IF; END $$"
+    )
+
+
 def _pg_statements(available_configs: set[str]) -> list[str]:
     config_case = _pg_config_case(available_configs)
     return [
@@ -321,9 +340,10 @@ def _pg_statements(available_configs: set[str]) -> list[str]:
         f"CREATE TABLE IF NOT EXISTS {SEARCH_TABLE} ("
         f"rowid bigint PRIMARY KEY, {SEARCH_TABLE} tsvector NOT NULL, words text NOT NULL)",
         f"CREATE INDEX IF NOT EXISTS {SEARCH_TABLE}_document ON {SEARCH_TABLE} "
-        f"USING gin ({SEARCH_TABLE})",
+        f"USING gin ({SEARCH_TABLE}) WITH (fastupdate = off)",
         f"CREATE INDEX IF NOT EXISTS {SEARCH_TABLE}_words ON {SEARCH_TABLE} "
-        "USING gin (words gin_trgm_ops)",
+        "USING gin (words gin_trgm_ops) WITH (fastupdate = off)",
+        *(_pg_gin_without_pending_list(f"{SEARCH_TABLE}_{index}") for index in GIN_INDEXES),
         # The few profiles that list languages, for the directory's language facet.
         # Checked first: even with IF NOT EXISTS, PostgreSQL refuses CREATE INDEX on a table
         # with pending trigger events (a rebuild inside a transaction that wrote profiles).

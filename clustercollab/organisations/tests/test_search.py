@@ -7,7 +7,11 @@ from django.db import connection
 from clustercollab.core.models import Country
 from clustercollab.core.moderation import ModerationStatus, moderation_transition
 from clustercollab.organisations.models import Organisation, SearchEntry
-from clustercollab.organisations.search import _fts5_query, search_organisations
+from clustercollab.organisations.search import (
+    _fts5_query,
+    install_search_structures,
+    search_organisations,
+)
 from clustercollab.organisations.tests.factories import make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +151,21 @@ def test_rebuild_command_restores_the_index(profiles):
     call_command("rebuild_search_index", verbosity=0)
     assert SearchEntry.objects.count() == 4
     assert _names("hydrogen") == ["Hydrogen Valley Cluster", "Energy Transition Network"]
+
+
+def test_postgresql_search_indexes_keep_no_pending_list(profiles):
+    """A GIN pending list would be read in full by every search until a vacuum merged it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("GIN indexes are PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER INDEX organisations_search_document SET (fastupdate = on)")
+        install_search_structures(connection)
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname IN "
+            "('organisations_search_document', 'organisations_search_words') ORDER BY relname"
+        )
+        options = cursor.fetchall()
+    assert options == [
+        ("organisations_search_document", ["fastupdate=off"]),
+        ("organisations_search_words", ["fastupdate=off"]),
+    ]
