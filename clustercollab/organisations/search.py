@@ -255,13 +255,18 @@ def search_organisations(
 
 
 def analyse_tables(connection: BaseDatabaseWrapper = default_connection) -> None:
-    """Refresh the planner statistics after bulk writes, so that text matches drive the joins."""
+    """Refresh the planner statistics after bulk writes, so that text matches drive the joins.
+
+    On PostgreSQL, outside a transaction, the tables are vacuumed too: a rebuild leaves a dead
+    copy of every index row, which each search would step over until autovacuum came by.
+    """
     tables = [ORGANISATION_TABLE, SEARCH_TABLE, Organisation.ecosystems.through._meta.db_table]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("ANALYZE")
         elif connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {', '.join(tables)}")
+            vacuum = "" if connection.in_atomic_block else "VACUUM "
+            cursor.execute(f"{vacuum}ANALYZE {', '.join(tables)}")
 
 
 # --- structures --------------------------------------------------------------------------------
