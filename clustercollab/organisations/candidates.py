@@ -7,7 +7,8 @@ semantic, see ``clustercollab.matching.fusion``) can take its place as long as i
 same shape: ids and a score where higher is better.
 
 The matching is exactly search.py's: FTS5 with bm25 on SQLite; the weighted ``tsvector`` with
-``ts_rank`` on PostgreSQL, or trigram word similarity when the words match no profile at all.
+``ts_rank`` on PostgreSQL, or the closest vocabulary words when the words match no profile at
+all.
 Ranking costs several times more than matching (bm25 and ts_rank read every match), so it is
 only done when the results are sorted by relevance.
 
@@ -32,6 +33,7 @@ from clustercollab.organisations.search import (
     _fts5_query,
     _pg_tsquery_params,
     _pg_tsquery_sql,
+    pg_similar_tsquery_sql,
 )
 
 
@@ -86,12 +88,12 @@ def _search(text: str, *, ranked: bool, using: str) -> TextCandidates:
     )
     if len(found.ids) >= TRIGRAM_FALLBACK_BELOW:
         return found
-    # No word matched anything (a typo): profiles with a similar word instead.
-    similarity = ", word_similarity((SELECT unaccent(lower(%s))), words)" if ranked else ""
+    # No word matched anything (a typo): profiles with the closest words instead.
+    similar = pg_similar_tsquery_sql()
+    rank = f", ts_rank('{PG_RANK_WEIGHTS}', {SEARCH_TABLE}, {similar}, 1)" if ranked else ""
     return _fetch(
         using,
-        f"SELECT rowid{similarity} FROM {SEARCH_TABLE} "
-        f"WHERE (SELECT unaccent(lower(%s))) <%% words",
+        f"SELECT rowid{rank} FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} @@ {similar}",
         [text, text] if ranked else [text],
         ranked=ranked,
     )

@@ -390,7 +390,6 @@ class SearchEntry(models.Model):
         related_name="search_entry",
     )
     document = SearchIndexField(db_column="organisations_search")
-    words = SearchIndexField()
 
     class Meta:
         managed = False

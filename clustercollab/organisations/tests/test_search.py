@@ -89,7 +89,23 @@ def test_a_partial_last_word_matches(profiles):
 def test_a_typo_falls_back_to_similar_words_on_postgresql(profiles):
     if connection.vendor != "postgresql":
         pytest.skip("trigram fallback is PostgreSQL only")
-    assert "Hydrogen Valley Cluster" in _names("hydrogn")
+    assert _names("hydrogn")[0] == "Hydrogen Valley Cluster"  # the name hit first
+    assert "Energy Transition Network" in _names("hydrogn")  # hydrogen among its keywords
+    assert _names("hydrogn valey") == ["Hydrogen Valley Cluster"]  # every word must match
+    assert _names("Wasserstof") == ["Müller Wasserstoff GmbH"]
+    assert _names("hydrogn zzqxv") == []
+
+
+def test_words_of_a_new_or_renamed_profile_are_found_despite_a_typo(profiles):
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram fallback is PostgreSQL only")
+    newcomer = make_organisation(name="Photonics Karelia Hub", status=PUBLISHED)
+    assert _names("Karelai") == ["Photonics Karelia Hub"]
+    Organisation.objects.filter(pk=newcomer.pk).update(name="Quantum Savonia Hub")
+    assert _names("Savnia") == ["Quantum Savonia Hub"]
+    call_command("rebuild_search_index", verbosity=0)
+    assert _names("Savnia") == ["Quantum Savonia Hub"]
+    assert _names("Karelai") == []  # no profile has the word any longer
 
 
 def test_punctuation_and_query_syntax_never_break_the_query(profiles):
@@ -162,10 +178,11 @@ def test_postgresql_search_indexes_keep_no_pending_list(profiles):
         install_search_structures(connection)
         cursor.execute(
             "SELECT relname, reloptions FROM pg_class WHERE relname IN "
-            "('organisations_search_document', 'organisations_search_words') ORDER BY relname"
+            "('organisations_search_document', 'organisations_search_vocabulary_trigrams') "
+            "ORDER BY relname"
         )
         options = cursor.fetchall()
     assert options == [
         ("organisations_search_document", ["fastupdate=off"]),
-        ("organisations_search_words", ["fastupdate=off"]),
+        ("organisations_search_vocabulary_trigrams", ["fastupdate=off"]),
     ]
