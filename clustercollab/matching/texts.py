@@ -1,8 +1,9 @@
 """What is embedded for each kind of object, and which objects are public.
 
 A kind is named after its model (``organisation``, ``news``, ``event``, ``fundingcall``,
-``successstory``, ``partnerpost``). Only public objects have vectors: a profile or post that
-leaves the public lists loses its vector, so a search by meaning never shows it.
+``successstory``, ``partnerpost``, and the crisis portals' ``supplylisting`` and
+``forumpost``). Only public objects have vectors: a profile or post that leaves the public
+lists loses its vector, so a search by meaning never shows it.
 """
 
 import hashlib
@@ -89,6 +90,16 @@ def post_text(post: Model) -> str:
     )
 
 
+def listing_text(listing: Model) -> str:
+    """A crisis portal's offer or request: what, its category and the description."""
+    return shorten(_joined([listing.item, listing.category.name, listing.description]))
+
+
+def forum_post_text(post: Model) -> str:
+    """A crisis portal's forum post (a question, an offer of help, a shared solution)."""
+    return shorten(_joined([post.title, post.body]))
+
+
 def _organisations(queryset: QuerySet) -> QuerySet:
     project_model = apps.get_model("organisations", "Project")
     projects = project_model.objects.only("id", "title", "start_date").order_by("-start_date")
@@ -101,6 +112,11 @@ def _published(queryset: QuerySet) -> QuerySet:
 
 def _listed(queryset: QuerySet) -> QuerySet:
     return queryset.listed()
+
+
+def _not_withdrawn(queryset: QuerySet) -> QuerySet:
+    # Every offer and request a portal lists (matched or allocated ones too).
+    return queryset.exclude(status="withdrawn").select_related("category")
 
 
 @dataclass(frozen=True)
@@ -127,6 +143,8 @@ KINDS: dict[str, Kind] = {
         Kind("fundingcall", "content.FundingCall", content_text, _published),
         Kind("successstory", "content.SuccessStory", content_text, _published),
         Kind("partnerpost", "partnering.PartnerPost", post_text, _listed),
+        Kind("supplylisting", "response.SupplyListing", listing_text, _not_withdrawn),
+        Kind("forumpost", "response.ForumPost", forum_post_text, _published),
     ]
 }
 

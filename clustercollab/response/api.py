@@ -4,8 +4,12 @@ Portals, offers and requests and published forum posts are public; matches are v
 two organisations involved and to staff.
 """
 
+from collections.abc import Callable
+
 from django.db.models import QuerySet
 from django.urls import include, path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -125,8 +129,29 @@ class PortalViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = ResponsePortal.objects.prefetch_related("categories").order_by("-started_on", "id")
 
 
+SEARCH_PARAMETERS = [
+    OpenApiParameter("q", OpenApiTypes.STR, description="Words to search for."),
+    OpenApiParameter(
+        "meaning",
+        OpenApiTypes.BOOL,
+        description="With q: fuse the matches by words with the matches by meaning (any "
+        "language), best first. Words alone until the texts have been analysed.",
+    ),
+]
+
+
+def _searched(
+    queryset: QuerySet, params: dict, text_search: Callable[[QuerySet, str], QuerySet]
+) -> QuerySet:
+    text = " ".join(str(params.get("q", "")).split())[:200]
+    meaning = str(params.get("meaning", "")).strip().lower() in {"1", "true", "yes", "on"}
+    return selectors.searched(queryset, text, meaning=meaning, text_search=text_search)
+
+
+@extend_schema_view(list=extend_schema(parameters=SEARCH_PARAMETERS))
 class ListingViewSet(viewsets.ReadOnlyModelViewSet):
-    """Offers and requests. Filters: portal (slug), side, category (id), country, region, status."""
+    """Offers and requests. Filters: portal (slug), side, category (id), country, region, status,
+    q (words) and meaning."""
 
     pagination_class = ResponsePagination
     serializer_class = ListingSerializer
@@ -156,7 +181,10 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
             listings = listings.filter(nuts_region__code__startswith=region)
         if params.get("status"):
             listings = listings.filter(status=params["status"])
-        return listings.order_by("-created_at", "-id")
+        listings = listings.order_by("-created_at", "-id")
+        if self.action != "list":
+            return listings
+        return _searched(listings, params, selectors.search_listings)
 
 
 class MatchViewSet(viewsets.ReadOnlyModelViewSet):
@@ -174,14 +202,22 @@ class MatchViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.matches_of_user(self.request.user).order_by("-created_at", "-id")
 
 
+@extend_schema_view(list=extend_schema(parameters=SEARCH_PARAMETERS))
 class ForumPostViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published forum posts, newest first; q (words) and meaning search them."""
+
     pagination_class = ResponsePagination
     serializer_class = ForumPostSerializer
-    queryset = (
-        ForumPost.objects.published()
-        .select_related("portal", "organisation")
-        .order_by("-published_at", "-id")
-    )
+
+    def get_queryset(self) -> QuerySet[ForumPost]:
+        posts = (
+            ForumPost.objects.published()
+            .select_related("portal", "organisation")
+            .order_by("-published_at", "-id")
+        )
+        if self.action != "list":
+            return posts
+        return _searched(posts, self.request.query_params, selectors.search_forum_posts)
 
 
 router = DefaultRouter(trailing_slash=True)

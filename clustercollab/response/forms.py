@@ -6,9 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clustercollab.core.models import NutsRegion
+from clustercollab.matching.forms import MeaningField
 from clustercollab.organisations.forms import CountryChoiceField
 from clustercollab.organisations.models import Organisation, Role
 from clustercollab.response.models import (
+    ForumCategory,
     ForumPost,
     PortalStatus,
     ResponsePortal,
@@ -251,6 +253,12 @@ class ForumModerationForm(forms.Form):
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class ForumFilterForm(forms.Form):
+    category = forms.ChoiceField(choices=[("", _("All")), *ForumCategory.choices], required=False)
+    q = forms.CharField(required=False, max_length=100, label=_("Search"))
+    meaning = MeaningField()
+
+
 class ListingFilterForm(forms.Form):
     side = forms.ChoiceField(
         choices=[("", _("Offers and requests")), *Side.choices], required=False
@@ -263,6 +271,7 @@ class ListingFilterForm(forms.Form):
     )
     region = forms.CharField(required=False, max_length=5, label=_("NUTS region"))
     q = forms.CharField(required=False, max_length=100, label=_("Search"))
+    meaning = MeaningField()
 
     def __init__(self, *args: Any, portal: ResponsePortal, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

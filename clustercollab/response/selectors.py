@@ -1,5 +1,6 @@
 """Reads on response portals: figures, lists, the map, queues and exports."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -8,6 +9,8 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 
 from clustercollab.core.moderation import ModerationStatus
+from clustercollab.matching.hybrid import ranked_by_meaning
+from clustercollab.matching.selectors import vectors_ready
 from clustercollab.organisations.models import Membership, Role
 from clustercollab.response.models import (
     LIVE_STATUSES,
@@ -95,8 +98,11 @@ def listings_of_portal(
     region: str = "",
     status: str = "",
     text: str = "",
+    meaning: bool = False,
 ) -> QuerySet[SupplyListing]:
-    """The portal's offers and requests with the list's filters; withdrawn ones are hidden."""
+    """The portal's offers and requests with the list's filters; withdrawn ones are hidden.
+
+    ``meaning``: the text's matches by words and by meaning, fused, best first."""
     listings = (
         portal.listings.exclude(status="withdrawn")
         .select_related("organisation", "category", "country", "nuts_region")
@@ -114,13 +120,46 @@ def listings_of_portal(
         listings = listings.filter(status__in=LIVE_STATUSES)
     elif status:
         listings = listings.filter(status=status)
-    if text:
-        listings = listings.filter(
-            Q(item__icontains=text)
-            | Q(description__icontains=text)
-            | Q(organisation__name__icontains=text)
-        )
-    return listings
+    return searched(listings, text, meaning=meaning, text_search=search_listings)
+
+
+def search_listings(listings: QuerySet[SupplyListing], text: str) -> QuerySet[SupplyListing]:
+    """Listings whose item, description or organisation name contain the text."""
+    return listings.filter(
+        Q(item__icontains=text)
+        | Q(description__icontains=text)
+        | Q(organisation__name__icontains=text)
+    )
+
+
+def search_forum_posts(posts: QuerySet[ForumPost], text: str) -> QuerySet[ForumPost]:
+    """Posts whose title or text contain every word of ``text``."""
+    for word in text.split()[:10]:
+        posts = posts.filter(Q(title__icontains=word) | Q(body__icontains=word))
+    return posts
+
+
+def searched(
+    queryset: QuerySet,
+    text: str,
+    *,
+    meaning: bool,
+    text_search: Callable[[QuerySet, str], QuerySet],
+) -> QuerySet:
+    """The filtered ``queryset`` searched for ``text``: by words, or with ``meaning`` by words
+    and meaning fused (words alone until the kind has vectors: ``meaning_unavailable``)."""
+    if not text:
+        return queryset
+    if meaning:
+        ranked = ranked_by_meaning(queryset, text, text_search=text_search)
+        if ranked is not None:
+            return ranked
+    return text_search(queryset, text)
+
+
+def meaning_unavailable(kind: str, *, text: str, meaning: bool) -> bool:
+    """Whether a search asks for a match by meaning that cannot be given yet (no vectors)."""
+    return bool(text and meaning) and not vectors_ready(kind)
 
 
 def listing_in_portal(portal: ResponsePortal, pk: int) -> SupplyListing:
@@ -250,7 +289,10 @@ def map_features(portal: ResponsePortal) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def published_forum_posts(portal: ResponsePortal, *, category: str = "") -> QuerySet[ForumPost]:
+def published_forum_posts(
+    portal: ResponsePortal, *, category: str = "", text: str = "", meaning: bool = False
+) -> QuerySet[ForumPost]:
+    """The portal's published posts, newest first, or best first for a search."""
     posts = (
         portal.posts.published()
         .select_related("organisation")
@@ -259,7 +301,7 @@ def published_forum_posts(portal: ResponsePortal, *, category: str = "") -> Quer
     )
     if category:
         posts = posts.filter(category=category)
-    return posts
+    return searched(posts, text, meaning=meaning, text_search=search_forum_posts)
 
 
 def forum_post_for_viewer(*, portal: ResponsePortal, pk: int, user: Any) -> ForumPost:

@@ -1,5 +1,6 @@
 import csv
 from collections.abc import Iterator
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from clustercollab.response import ranking, selectors, services
 from clustercollab.response.forms import (
     CommentForm,
+    ForumFilterForm,
     ForumModerationForm,
     ForumPostForm,
     ListingFilterForm,
@@ -119,11 +121,23 @@ def listing_list(request: HttpRequest, slug: str) -> HttpResponse:
             country=country.code if country else "",
             region=data.get("region", ""),
             text=data.get("q", ""),
+            meaning=bool(data.get("meaning")),
         )
     page = Paginator(listings, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "response/listing_list.html", {"portal": portal, "form": form, "page": page}
-    )
+    context = {"portal": portal, "form": form, "page": page}
+    context.update(_meaning_context(form, "supplylisting"))
+    return render(request, "response/listing_list.html", context)
+
+
+def _meaning_context(form: Any, kind: str) -> dict:
+    """The "match by meaning" state of a list's search, for its notice."""
+    data = getattr(form, "cleaned_data", None) or {}
+    text, meaning = data.get("q", ""), bool(data.get("meaning"))
+    return {
+        "query": text,
+        "meaning": meaning,
+        "meaning_unavailable": selectors.meaning_unavailable(kind, text=text, meaning=meaning),
+    }
 
 
 @login_required
@@ -297,16 +311,22 @@ def match_decline(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def forum(request: HttpRequest, slug: str) -> HttpResponse:
     portal = selectors.portal_for_slug(slug)
-    category = request.GET.get("category", "")
-    if category not in ForumCategory.values:
-        category = ""
-    posts = selectors.published_forum_posts(portal, category=category)
-    page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "response/forum.html",
-        {"portal": portal, "page": page, "category": category, "categories": ForumCategory},
+    form = ForumFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    category = data.get("category", "")
+    posts = selectors.published_forum_posts(
+        portal, category=category, text=data.get("q", ""), meaning=bool(data.get("meaning"))
     )
+    page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "portal": portal,
+        "form": form,
+        "page": page,
+        "category": category,
+        "categories": ForumCategory,
+        **_meaning_context(form, "forumpost"),
+    }
+    return render(request, "response/forum.html", context)
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from clustercollab.content.tests.helpers import make_news
 from clustercollab.core.moderation import ModerationStatus
@@ -92,3 +93,65 @@ def test_remembered_directory_answers_by_meaning_follow_new_vectors(client, list
     assert 'data-meaning="used"' in page and "Test Vetyklusteri Oy" in page
     names = [row["name"] for row in client.get("/api/v1/organisations/", api).json()["results"]]
     assert names == ["Test Vetyklusteri Oy"]
+
+
+def test_crisis_portal_offers_and_forum_posts_are_found_by_meaning(client):
+    from clustercollab.organisations.tests.factories import make_user
+    from clustercollab.response import services as response_services
+    from clustercollab.response.tests.factories import make_listing, make_member_org, make_portal
+
+    staff = make_user(staff=True)
+    portal = make_portal(staff=staff)
+    organisation, admin = make_member_org(name="Test Kunststoff Cluster")
+    make_listing(
+        portal,
+        user=admin,
+        organisation=organisation,
+        category="3D-printing capacity",
+        item="Gesichtsschilde aus dem 3D-Drucker",
+        description="Wir drucken Visiere für Krankenhäuser, 500 Stück pro Woche.",
+    )
+    make_listing(
+        portal,
+        user=admin,
+        organisation=organisation,
+        category="Medical gloves",
+        item="Nitrile gloves",
+        description="Boxes of 100, sizes S to XL.",
+    )
+    post = response_services.forum_post_create(
+        user=admin,
+        portal=portal,
+        organisation=organisation,
+        category="best_practice",
+        title="Brauereien stellen Desinfektionsmittel her",
+        body="Wie regionale Brauereien auf Handdesinfektion umgestellt haben.",
+    )
+    response_services.forum_post_moderate(user=staff, post=post, transition="publish")
+    listings = reverse("response:listings", args=[portal.slug])
+    forum = reverse("response:forum", args=[portal.slug])
+    query = {"q": "face shields", "meaning": "1"}
+    assert 'data-meaning="unavailable"' in _texts(client.get(listings, query))
+
+    call_command("embed_all", verbosity=0)
+    words_only = _texts(client.get(listings, {"q": "face shields"}))
+    assert "Gesichtsschilde" not in words_only
+    by_meaning = _texts(client.get(listings, query))
+    assert "Gesichtsschilde" in by_meaning and 'data-meaning="used"' in by_meaning
+    # Filters apply to the matches by meaning too.
+    requests_only = _texts(client.get(listings, {**query, "side": "request"}))
+    assert "Gesichtsschilde" not in requests_only
+
+    api = client.get("/api/v1/response/listings/", {**query, "portal": portal.slug}).json()
+    assert [row["item"] for row in api["results"]][0] == "Gesichtsschilde aus dem 3D-Drucker"
+    api_words = client.get("/api/v1/response/listings/", {"q": "face shields"}).json()
+    assert api_words["results"] == []
+
+    question = {"q": "hand sanitiser made by breweries"}
+    assert "Brauereien stellen" not in _texts(client.get(forum, question))
+    found = _texts(client.get(forum, {**question, "meaning": "1"}))
+    assert "Brauereien stellen" in found and 'name="meaning" value="1" checked' in found
+    api = client.get("/api/v1/response/forum-posts/", {**question, "meaning": "true"}).json()
+    assert [row["title"] for row in api["results"]] == [
+        "Brauereien stellen Desinfektionsmittel her"
+    ]
