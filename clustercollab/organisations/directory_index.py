@@ -9,17 +9,18 @@ only the ~20 rows of a page are then read from the database, by primary key.
 
 One index per process and database, built lazily on first use (about a second per 100,000
 profiles) and rebuilt when the *directory stamp* changes: a one-row table that database
-triggers set to a new random value on every write to the profiles or their ecosystem, NACE and
-emerging-industry links (``install_directory_stamp``, run after every migrate). Every request
-reads that stamp (one tiny query), so a profile saved in another process, or by a bulk update
-that sends no signal, shows on the next request of every process. The stamp is random rather
-than a counter so that a rolled-back write can never make an old value stand for new data.
+triggers set to a new random value on every write to the profiles, their ecosystem, NACE and
+emerging-industry links or the taxonomies (``install_directory_stamp``, run after every
+migrate). Every request reads that stamp (one tiny query), so a profile saved in another
+process, or by a bulk update that sends no signal, shows on the next request of every process.
+The stamp is random rather than a counter so that a rolled-back write can never make an old
+value stand for new data.
 """
 
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -45,10 +46,25 @@ LINK_RELATIONS = {
 
 
 def _watched_tables() -> list[str]:
-    return [ORGANISATION_TABLE] + [
+    from clustercollab.core.models import (
+        Country,
+        EmergingIndustry,
+        IndustrialEcosystem,
+        NaceActivity,
+        NutsRegion,
+    )
+
+    links = [
         Organisation._meta.get_field(relation).remote_field.through._meta.db_table
         for relation in LINK_RELATIONS
     ]
+    # The taxonomies too: the index's EU and NACE-section columns and the per-process lookups
+    # of taxonomies.py are read from them.
+    taxonomies = [
+        model._meta.db_table
+        for model in (Country, NutsRegion, IndustrialEcosystem, NaceActivity, EmergingIndustry)
+    ]
+    return [ORGANISATION_TABLE, *links, *taxonomies]
 
 
 # --- the stamp ---------------------------------------------------------------------------------
@@ -299,7 +315,7 @@ def _link_pairs(
 def build_directory_index(using: str = "default") -> DirectoryIndex:
     """Read every published profile's directory columns from the database."""
     from clustercollab.core.models import NaceActivity
-    from clustercollab.organisations.filters import eu_country_codes
+    from clustercollab.organisations.taxonomies import directory_taxonomies
 
     connection = connections[using]
     stamp = directory_stamp(using)
@@ -346,7 +362,7 @@ def build_directory_index(using: str = "default") -> DirectoryIndex:
 
     kind, kinds = encoders["kind"].result(by_id)
     country, countries = encoders["country"].result(by_id)
-    eu_codes = set(eu_country_codes())
+    eu_codes = set(directory_taxonomies(using, stamp=stamp).eu_codes)
     eu = np.array([str(code).upper() in eu_codes for code in countries] + [False], dtype=bool)
     region_codes, regions = encoders["region"].result(by_id)
     if None in regions:
@@ -650,13 +666,13 @@ def indexed_query(
 class RowsByIds:
     """Ordered results as a sequence for a Paginator: a slice reads just its rows, by id.
 
-    ``queryset`` says how (select_related, prefetch_related, only); rows deleted since the
-    index was built are left out of their slice.
+    ``read`` takes a list of ids and returns {id: row} (e.g. selectors.directory_rows); rows
+    deleted since the index was built are left out of their slice.
     """
 
-    def __init__(self, ids: np.ndarray, queryset: Any) -> None:
+    def __init__(self, ids: np.ndarray, read: Callable[[list[int]], dict[int, Any]]) -> None:
         self.ids = ids
-        self.queryset = queryset
+        self.read = read
 
     def count(self) -> int:
         return len(self.ids)
@@ -667,8 +683,8 @@ class RowsByIds:
     def __getitem__(self, item: int | slice) -> Any:
         if not isinstance(item, slice):
             return self[item : item + 1][0]
-        wanted = [int(pk) for pk in self.ids[item]]
-        rows = self.queryset.order_by().in_bulk(wanted) if wanted else {}
+        wanted = self.ids[item].tolist()
+        rows = self.read(wanted) if wanted else {}
         return [rows[pk] for pk in wanted if pk in rows]
 
 

@@ -264,3 +264,61 @@ def test_text_candidates_are_remembered_per_stamp(varied_directory):
     make_organisation(name="Test Hydrogen Newcomer", status=PUBLISHED)
     later = text_candidates("hydrogen", stamp=directory_stamp())
     assert len(later.ids) == len(found.ids) + 1
+
+
+@pytest.mark.parametrize(
+    "write", ["country_added", "region_renamed", "ecosystem_renamed", "nace_relabelled", "emerging"]
+)
+def test_every_write_to_a_taxonomy_renews_the_stamp(write):
+    """The per-process taxonomy lookups (taxonomies.py) are kept per stamp."""
+    before = directory_stamp()
+    if write == "country_added":
+        Country.objects.create(code="XQ", name="Test Country")
+    elif write == "region_renamed":
+        assert NutsRegion.objects.filter(code="FI1D").update(name_latin="Test Region") == 1
+    elif write == "ecosystem_renamed":
+        ecosystem = IndustrialEcosystem.objects.order_by("pk").first()
+        ecosystem.name = "Test Ecosystem"
+        ecosystem.save()
+    elif write == "nace_relabelled":
+        assert NaceActivity.objects.filter(code="C").update(labels={"en": "Test making"}) == 1
+    else:
+        EmergingIndustry.objects.create(slug="test-industry", name="Test Industry")
+    assert directory_stamp() != before
+
+
+def _card(organisation) -> tuple:
+    return (
+        organisation.pk,
+        organisation.name,
+        organisation.acronym,
+        organisation.get_absolute_url(),
+        organisation.get_kind_display(),
+        organisation.city,
+        str(organisation.country),
+        organisation.nuts_region.name_latin if organisation.nuts_region else None,
+        [str(ecosystem) for ecosystem in organisation.ecosystems.all()],
+    )
+
+
+def test_page_rows_show_what_the_orm_reads(varied_directory, django_assert_num_queries):
+    """directory_rows fills country, region and ecosystems from the taxonomy lookups."""
+    from clustercollab.organisations.selectors import DIRECTORY_CARD_COLUMNS, directory_rows
+    from clustercollab.organisations.taxonomies import directory_taxonomies
+
+    ids = [organisation.pk for organisation in varied_directory]
+    expected = {
+        organisation.pk: _card(organisation)
+        for organisation in Organisation.objects.filter(pk__in=ids, status=PUBLISHED)
+        .select_related("country", "nuts_region")
+        .prefetch_related("ecosystems")
+    }
+    taxonomies = directory_taxonomies()
+    with django_assert_num_queries(2):  # the rows and their ecosystems
+        rows = directory_rows(ids, columns=DIRECTORY_CARD_COLUMNS, taxonomies=taxonomies)
+    with django_assert_num_queries(0):
+        cards = {pk: _card(organisation) for pk, organisation in rows.items()}
+    assert cards == expected
+    assert len(cards) == 52  # the unpublished ones are left out
+    assert sum(bool(card[-1]) for card in cards.values()) > 20
+    assert sum(card[-2] is not None for card in cards.values()) > 20
