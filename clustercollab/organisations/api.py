@@ -200,7 +200,7 @@ class DirectoryIndexFilterBackend(DjangoFilterBackend):
             taxonomies=filterset.taxonomies(),
             using=queryset.db,
         )
-        return RowsByIds(query.ordered_ids(), read)
+        return RowsByIds(query.ids_in_order(), read)
 
 
 @extend_schema(

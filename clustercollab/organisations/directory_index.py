@@ -667,6 +667,8 @@ class IndexedQuery:
             order = np.lexsort((index.name_rank[positions], -self.scores[positions]))
             return positions[order]
         order = {"name": index.by_name, "size": index.by_size, "newest": index.by_newest}[self.sort]
+        if self.selection_without().everything:
+            return order
         return order[mask[order]]
 
     def result_countries(self) -> dict[str, int]:
@@ -676,6 +678,10 @@ class IndexedQuery:
     def ordered_ids(self) -> np.ndarray:
         """The ids of the results in the query's sort order."""
         return self.index.ids[self.ordered_positions()]
+
+    def ids_in_order(self) -> "IdsInOrder":
+        """ordered_ids() for one page at a time: each slice looks up just its ids."""
+        return IdsInOrder(self.index.ids, self.ordered_positions())
 
     # -- facet counts (the interface of facets.FacetCounts) ------------------------------------
 
@@ -734,6 +740,20 @@ def indexed_query(
     return IndexedQuery(directory_index(using, stamp=stamp), filterset, using=using)
 
 
+class IdsInOrder:
+    """The ids at ``positions`` (in that order), looked up a slice at a time."""
+
+    def __init__(self, ids: np.ndarray, positions: np.ndarray) -> None:
+        self.ids = ids
+        self.positions = positions
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __getitem__(self, item: slice) -> np.ndarray:
+        return self.ids[self.positions[item]]
+
+
 class RowsByIds:
     """Ordered results as a sequence for a Paginator: a slice reads just its rows, by id.
 
@@ -741,7 +761,9 @@ class RowsByIds:
     deleted since the index was built are left out of their slice.
     """
 
-    def __init__(self, ids: np.ndarray, read: Callable[[list[int]], dict[int, Any]]) -> None:
+    def __init__(
+        self, ids: "np.ndarray | IdsInOrder", read: Callable[[list[int]], dict[int, Any]]
+    ) -> None:
         self.ids = ids
         self.read = read
 

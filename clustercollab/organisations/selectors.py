@@ -506,7 +506,7 @@ def directory_results(
     query = indexed_query(filterset, using=using, stamp=filterset.stamp)
     facets = directory_facets(filterset, query) if with_facets else []
     rows = RowsByIds(
-        query.ordered_ids(),
+        query.ids_in_order(),
         partial(
             directory_rows,
             columns=DIRECTORY_CARD_COLUMNS,
