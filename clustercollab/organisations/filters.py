@@ -84,11 +84,6 @@ FACET_PARAMETERS = [
 ]
 
 
-def eu_country_codes(using: str = "default", *, stamp: int | None = None) -> tuple[str, ...]:
-    """The EU member states' codes (from the per-process taxonomies, see taxonomies.py)."""
-    return directory_taxonomies(using, stamp=stamp).eu_codes
-
-
 class MembersFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
