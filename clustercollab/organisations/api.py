@@ -4,10 +4,13 @@ The list takes exactly the directory page's query parameters (one OrganisationFi
 both), so a search on the page and through the API give the same profiles in the same order.
 """
 
+from functools import partial
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
+from django.http import HttpResponse, HttpResponseBase
 from django.urls import path, reverse
+from django.utils.translation import get_language
 from django_filters import utils as filter_utils
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -18,7 +21,6 @@ from rest_framework.views import APIView
 
 from clustercollab.api.filtering import KnownParametersOnly
 from clustercollab.api.schema import ERROR_RESPONSES, ErrorSerializer
-from clustercollab.core.models import IndustrialEcosystem
 from clustercollab.matching.selectors import vectors_version
 from clustercollab.organisations.directory_index import (
     RecentAnswers,
@@ -28,6 +30,7 @@ from clustercollab.organisations.directory_index import (
 )
 from clustercollab.organisations.filters import OrganisationFilterSet
 from clustercollab.organisations.models import Organisation
+from clustercollab.organisations.selectors import directory_rows
 
 _DATETIME = serializers.DateTimeField()
 URL_PK_MARK = 918273645
@@ -176,16 +179,28 @@ class OrganisationDetailSerializer(OrganisationListSerializer):
 class DirectoryIndexFilterBackend(DjangoFilterBackend):
     """The FilterSet validates the parameters (400 when invalid); the directory index answers.
 
-    The result is the ordered ids as a sequence whose pages read their rows from ``queryset``.
+    The result is the ordered ids as a sequence whose pages read just the LIST_COLUMNS of their
+    rows (selectors.directory_rows).
     """
+
+    def get_filterset_kwargs(self, request: Request, queryset: QuerySet, view: APIView) -> dict:
+        return {
+            **super().get_filterset_kwargs(request, queryset, view),
+            "stamp": getattr(view, "directory_stamp", None),
+        }
 
     def filter_queryset(self, request: Request, queryset: QuerySet, view: APIView) -> RowsByIds:
         filterset = self.get_filterset(request, queryset, view)
         if not filterset.is_valid() and self.raise_exception:
             raise filter_utils.translate_validation(filterset.errors)
-        stamp = getattr(view, "directory_stamp", None)
-        query = indexed_query(filterset, using=queryset.db, stamp=stamp)
-        return RowsByIds(query.ordered_ids(), queryset)
+        query = indexed_query(filterset, using=queryset.db, stamp=filterset.stamp)
+        read = partial(
+            directory_rows,
+            columns=LIST_COLUMNS,
+            taxonomies=filterset.taxonomies(),
+            using=queryset.db,
+        )
+        return RowsByIds(query.ids_in_order(), read)
 
 
 @extend_schema(
@@ -206,27 +221,52 @@ class OrganisationList(generics.ListAPIView):
     filterset_class = OrganisationFilterSet
 
     def get_queryset(self) -> QuerySet[Organisation]:
-        return (
-            Organisation.objects.published()
-            .only(*LIST_COLUMNS)
-            .prefetch_related(Prefetch("ecosystems", IndustrialEcosystem.objects.only("slug")))
-        )
+        # Only its database is used: the directory index answers, the rows are read by id.
+        return Organisation.objects.published()
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        # The same URL gives the same page until the directory changes (authentication and
-        # throttling have already run); invalid parameters raise and are never remembered.
-        self.directory_stamp = directory_stamp()
-        key = (self.directory_stamp, request.build_absolute_uri())
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # Authentication and throttling have already run (initial()), so a remembered answer is
+        # counted like any other request.
+        self.directory_stamp = directory_stamp(Organisation.objects.db)
+        self.answer_key = self._answer_key(request)
+        if self.answer_key is not None:
+            answer = _recent_lists.get(self.answer_key)
+            if answer is not None:
+                content, content_type = answer
+                return HttpResponse(content, content_type=content_type)
+        return super().list(request, *args, **kwargs)
+
+    def _answer_key(self, request: Request) -> tuple | None:
+        """What an anonymous caller's answer depends on; None for members, never remembered
+        (as the count cache, api/pagination.py: what a member sees may differ per member)."""
+        if request.user.is_authenticated:
+            return None
+        # The address holds the query and the host the links are made of; the negotiated media
+        # type its parameters (e.g. indent); the language any translated text.
+        key = (
+            self.directory_stamp,
+            request.build_absolute_uri(),
+            request.accepted_media_type,
+            get_language(),
+        )
         if "meaning" in request.query_params:
             key = (*key, vectors_version("organisation"))
-        data = _recent_lists.get(key)
-        if data is None:
-            response = super().list(request, *args, **kwargs)
-            _recent_lists.put(key, response.data)
-            return response
-        return Response(data)
+        return key
+
+    def finalize_response(
+        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        key = getattr(self, "answer_key", None)
+        if key is not None and isinstance(response, Response) and response.status_code == 200:
+            # Rendered here rather than by the handler, so that the bytes can be remembered;
+            # errors (400s) are never remembered.
+            response.render()
+            _recent_lists.put(key, (response.content, response["Content-Type"]))
+        return response
 
 
+# Rendered answers (bytes) to anonymous callers, until the directory changes.
 _recent_lists = RecentAnswers("DIRECTORY_API_CACHE_SIZE")
 
 

@@ -9,10 +9,10 @@ only the ~20 rows of a page are then read from the database, by primary key.
 
 One index per process and database, built lazily on first use (about a second per 100,000
 profiles) and rebuilt when the *directory stamp* changes. Database triggers renew the stamp on
-every write to the profiles or their ecosystem, NACE and emerging-industry links
-(``install_directory_stamp``, run after every migrate). Every request reads it (one tiny query),
-so a profile saved in another process, or by a bulk update that sends no signal, shows on the
-next request of every process.
+every write to the profiles, their ecosystem, NACE and emerging-industry links or the
+taxonomies (``install_directory_stamp``, run after every migrate). Every request reads it
+(one tiny query), so a profile saved in another process, or by a bulk update that sends no
+signal, shows on the next request of every process.
 
 - SQLite (one writer at a time anyway): the triggers set a one-row table to a new random value.
   Random rather than a counter, so that a rolled-back write can never make an old value stand
@@ -28,7 +28,7 @@ next request of every process.
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -57,10 +57,25 @@ LINK_RELATIONS = {
 
 
 def _watched_tables() -> list[str]:
-    return [ORGANISATION_TABLE] + [
+    from clustercollab.core.models import (
+        Country,
+        EmergingIndustry,
+        IndustrialEcosystem,
+        NaceActivity,
+        NutsRegion,
+    )
+
+    links = [
         Organisation._meta.get_field(relation).remote_field.through._meta.db_table
         for relation in LINK_RELATIONS
     ]
+    # The taxonomies too: the index's EU and NACE-section columns and the per-process lookups
+    # of taxonomies.py are read from them.
+    taxonomies = [
+        model._meta.db_table
+        for model in (Country, NutsRegion, IndustrialEcosystem, NaceActivity, EmergingIndustry)
+    ]
+    return [ORGANISATION_TABLE, *links, *taxonomies]
 
 
 # --- the stamp ---------------------------------------------------------------------------------
@@ -175,11 +190,15 @@ def _codes(values: Iterable[Any]) -> tuple[np.ndarray, list]:
 
 @dataclass
 class LinkColumn:
-    """A many-valued column: one (profile position, value code) pair per link."""
+    """A many-valued column: one (profile position, value code) pair per link, by position."""
 
     positions: np.ndarray
     codes: np.ndarray
     values: list
+    # Made on first use: where each profile's links start (position p has links starts[p] to
+    # starts[p + 1] - 1), and the links per value of all profiles.
+    _starts: np.ndarray | None = field(default=None, repr=False)
+    _all_counts: dict | None = field(default=None, repr=False)
 
     @classmethod
     def from_pairs(
@@ -190,6 +209,9 @@ class LinkColumn:
         if distinct and len(codes):
             combined = np.unique(positions * len(keys) + codes)
             positions, codes = np.divmod(combined, len(keys))
+        else:
+            by_position = np.argsort(positions, kind="stable")
+            positions, codes = positions[by_position], codes[by_position]
         return cls(positions.astype(np.int32), codes.astype(np.int32), keys)
 
     def having(self, accepted: np.ndarray, size: int) -> np.ndarray:
@@ -203,16 +225,61 @@ class LinkColumn:
         wanted = set(wanted)
         return self.having(np.array([value in wanted for value in self.values], dtype=bool), size)
 
-    def counts(self, mask: np.ndarray) -> dict[Any, int]:
-        """Links per value among the profiles of ``mask`` (COUNT(*) grouped by value)."""
+    def counts(self, selection: "Selection") -> dict[Any, int]:
+        """Links per value among the profiles selected (COUNT(*) grouped by value)."""
         if not len(self.codes):
             return {}
-        return _value_counts(self.codes, self.values, mask[self.positions])
+        if selection.everything:
+            if self._all_counts is None:
+                self._all_counts = _counted(self.values, np.bincount(self.codes))
+            return dict(self._all_counts)
+        if selection.is_small:
+            # Few profiles: their own links, rather than every link tested against the mask.
+            return _counted(self.values, np.bincount(self.codes[self._links_of(selection)]))
+        # Many: one count by (value, selected or not), which avoids indexing by a mask that
+        # passes links at random (several times slower).
+        keyed = self.codes * 2 + selection.mask[self.positions]
+        return _counted(self.values, np.bincount(keyed, minlength=2 * len(self.values))[1::2])
+
+    def _links_of(self, selection: "Selection") -> np.ndarray:
+        if self._starts is None or len(self._starts) != len(selection.mask) + 1:
+            self._starts = np.searchsorted(self.positions, np.arange(len(selection.mask) + 1))
+        starts = self._starts[selection.positions]
+        lengths = self._starts[selection.positions + 1] - starts
+        # Every run starts[i] .. starts[i] + lengths[i] - 1, concatenated.
+        run_offsets = np.cumsum(lengths) - lengths
+        return np.repeat(starts - run_offsets, lengths) + np.arange(int(lengths.sum()))
+
+
+def _counted(values: list, counted: np.ndarray) -> dict[Any, int]:
+    return {values[code]: int(counted[code]) for code in np.flatnonzero(counted)}
 
 
 def _value_counts(codes: np.ndarray, values: list, mask: np.ndarray) -> dict[Any, int]:
-    counted = np.bincount(codes[mask], minlength=len(values))
-    return {values[code]: int(counted[code]) for code in np.flatnonzero(counted)}
+    return _counted(values, np.bincount(codes[mask], minlength=len(values)))
+
+
+class Selection:
+    """The profiles passing some of a query's conditions: a mask, and their positions when
+    needed (counting through positions is several times faster unless nearly all pass)."""
+
+    def __init__(self, mask: np.ndarray, *, everything: bool) -> None:
+        self.mask = mask
+        self.everything = everything  # no condition applied: every profile
+        self._positions: np.ndarray | None = None
+
+    @property
+    def positions(self) -> np.ndarray:
+        if self._positions is None:
+            self._positions = np.flatnonzero(self.mask)
+        return self._positions
+
+    @property
+    def is_small(self) -> bool:
+        return len(self.positions) * 8 < len(self.mask)
+
+
+_VALUES_OF = {"kind": "kinds", "country": "countries", "label": "labels"}
 
 
 @dataclass
@@ -244,6 +311,8 @@ class DirectoryIndex:
     languages: LinkColumn
     # Derived region arrays, made on first use (by prefix length, by accepted prefixes).
     _region_prefixes: dict = field(default_factory=dict)
+    # Counts of all profiles by one-valued column (column name → {value: count}).
+    _all_counts: dict = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -269,6 +338,15 @@ class DirectoryIndex:
             )
             self._region_prefixes[key] = accepted[self.region]
         return self._region_prefixes[key]
+
+    def column_counts(self, column: str, selection: "Selection") -> dict[Any, int]:
+        """Profiles selected per value of a one-valued column (kind, country or label)."""
+        codes, values = getattr(self, column), getattr(self, _VALUES_OF[column])
+        if not selection.everything:
+            return _counted(values, np.bincount(codes[selection.positions], minlength=len(values)))
+        if column not in self._all_counts:
+            self._all_counts[column] = _counted(values, np.bincount(codes, minlength=len(values)))
+        return dict(self._all_counts[column])
 
     def region_counts(self, mask: np.ndarray, length: int) -> dict[str, int]:
         """Profiles of ``mask`` by the first ``length`` characters of their NUTS code."""
@@ -342,7 +420,7 @@ def _link_pairs(
 def build_directory_index(using: str = "default") -> DirectoryIndex:
     """Read every published profile's directory columns from the database."""
     from clustercollab.core.models import NaceActivity
-    from clustercollab.organisations.filters import eu_country_codes
+    from clustercollab.organisations.taxonomies import directory_taxonomies
 
     connection = connections[using]
     _prune_changes(connection)
@@ -390,7 +468,7 @@ def build_directory_index(using: str = "default") -> DirectoryIndex:
 
     kind, kinds = encoders["kind"].result(by_id)
     country, countries = encoders["country"].result(by_id)
-    eu_codes = set(eu_country_codes())
+    eu_codes = set(directory_taxonomies(using, stamp=stamp).eu_codes)
     eu = np.array([str(code).upper() in eu_codes for code in countries] + [False], dtype=bool)
     region_codes, regions = encoders["region"].result(by_id)
     if None in regions:
@@ -532,7 +610,7 @@ class IndexedQuery:
                     self.scores[at[published]] = found.scores[published]
         if self.sort == SORT_RELEVANCE and self.scores is None:
             self.sort = "name"  # no words: every rank is equal, so the names decide
-        self._without: dict[frozenset, np.ndarray] = {}
+        self._without: dict[frozenset, Selection] = {}
 
     def _by_words_and_meaning(
         self, text: str, filterset: Any, *, using: str
@@ -602,7 +680,11 @@ class IndexedQuery:
 
     def mask_without(self, *names: str) -> np.ndarray:
         """The profiles passing the text and every filter but ``names``."""
-        key = frozenset(names)
+        return self.selection_without(*names).mask
+
+    def selection_without(self, *names: str) -> Selection:
+        # Leaving out a filter that is not in use changes nothing: such selections are shared.
+        key = frozenset(name for name in names if name in self.masks)
         if key not in self._without:
             mask = (
                 np.ones(self.index.size, dtype=bool)
@@ -612,7 +694,8 @@ class IndexedQuery:
             for name, condition in self.masks.items():
                 if name not in key:
                     mask &= condition
-            self._without[key] = mask
+            everything = self.text_mask is None and len(key) == len(self.masks)
+            self._without[key] = Selection(mask, everything=everything)
         return self._without[key]
 
     @property
@@ -627,6 +710,8 @@ class IndexedQuery:
             order = np.lexsort((index.name_rank[positions], -self.scores[positions]))
             return positions[order]
         order = {"name": index.by_name, "size": index.by_size, "newest": index.by_newest}[self.sort]
+        if self.selection_without().everything:
+            return order
         return order[mask[order]]
 
     def result_countries(self) -> dict[str, int]:
@@ -637,13 +722,17 @@ class IndexedQuery:
         """The ids of the results in the query's sort order."""
         return self.index.ids[self.ordered_positions()]
 
+    def ids_in_order(self) -> "IdsInOrder":
+        """ordered_ids() for one page at a time: each slice looks up just its ids."""
+        return IdsInOrder(self.index.ids, self.ordered_positions())
+
     # -- facet counts (the interface of facets.FacetCounts) ------------------------------------
 
     def kinds(self) -> dict[str, int]:
-        return _value_counts(self.index.kind, self.index.kinds, self.mask_without("kind"))
+        return self.index.column_counts("kind", self.selection_without("kind"))
 
     def countries(self) -> dict[str, int]:
-        return _value_counts(self.index.country, self.index.countries, self.mask_without("country"))
+        return self.index.column_counts("country", self.selection_without("country"))
 
     def eu(self) -> dict[str, int]:
         mask = self.mask_without("eu")
@@ -652,10 +741,13 @@ class IndexedQuery:
         return {key: n for key, n in counts.items() if n}
 
     def labels(self) -> dict[str, int]:
-        return _value_counts(self.index.label, self.index.labels, self.mask_without("label"))
+        return self.index.column_counts("label", self.selection_without("label"))
 
     def member_bands(self, bands: list[tuple[int, int | None]]) -> dict[str, int]:
-        totals = self.index.member_total[self.mask_without("members_min", "members_max")]
+        selection = self.selection_without("members_min", "members_max")
+        totals = self.index.member_total
+        if not selection.everything:
+            totals = totals[selection.positions]
         counts = {}
         for low, high in bands:
             inside = totals >= low if high is None else (totals >= low) & (totals <= high)
@@ -669,19 +761,19 @@ class IndexedQuery:
         return self.index.region_counts(mask, level + 2)
 
     def ecosystems(self) -> dict[int, int]:
-        return self.index.ecosystems.counts(self.mask_without("ecosystem"))
+        return self.index.ecosystems.counts(self.selection_without("ecosystem"))
 
     def nace_sections(self) -> dict[str, int]:
-        return self.index.nace_sections.counts(self.mask_without("nace"))
+        return self.index.nace_sections.counts(self.selection_without("nace"))
 
     def nace_divisions(self) -> dict[str, int]:
-        return self.index.nace_divisions.counts(self.mask_without("nace"))
+        return self.index.nace_divisions.counts(self.selection_without("nace"))
 
     def emerging(self) -> dict[str, int]:
-        return self.index.emerging.counts(self.mask_without("emerging"))
+        return self.index.emerging.counts(self.selection_without("emerging"))
 
     def languages(self) -> dict[str, int]:
-        return self.index.languages.counts(self.mask_without("language"))
+        return self.index.languages.counts(self.selection_without("language"))
 
 
 def indexed_query(
@@ -691,16 +783,32 @@ def indexed_query(
     return IndexedQuery(directory_index(using, stamp=stamp), filterset, using=using)
 
 
+class IdsInOrder:
+    """The ids at ``positions`` (in that order), looked up a slice at a time."""
+
+    def __init__(self, ids: np.ndarray, positions: np.ndarray) -> None:
+        self.ids = ids
+        self.positions = positions
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __getitem__(self, item: slice) -> np.ndarray:
+        return self.ids[self.positions[item]]
+
+
 class RowsByIds:
     """Ordered results as a sequence for a Paginator: a slice reads just its rows, by id.
 
-    ``queryset`` says how (select_related, prefetch_related, only); rows deleted since the
-    index was built are left out of their slice.
+    ``read`` takes a list of ids and returns {id: row} (e.g. selectors.directory_rows); rows
+    deleted since the index was built are left out of their slice.
     """
 
-    def __init__(self, ids: np.ndarray, queryset: Any) -> None:
+    def __init__(
+        self, ids: "np.ndarray | IdsInOrder", read: Callable[[list[int]], dict[int, Any]]
+    ) -> None:
         self.ids = ids
-        self.queryset = queryset
+        self.read = read
 
     def count(self) -> int:
         return len(self.ids)
@@ -711,8 +819,8 @@ class RowsByIds:
     def __getitem__(self, item: int | slice) -> Any:
         if not isinstance(item, slice):
             return self[item : item + 1][0]
-        wanted = [int(pk) for pk in self.ids[item]]
-        rows = self.queryset.order_by().in_bulk(wanted) if wanted else {}
+        wanted = self.ids[item].tolist()
+        rows = self.read(wanted) if wanted else {}
         return [rows[pk] for pk in wanted if pk in rows]
 
 

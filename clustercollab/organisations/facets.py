@@ -6,13 +6,12 @@ so choosing a second country adds to the results instead of emptying the other c
 The counts come from a ``FacetCounts``: the directory's in-memory index answers them
 (``directory_index.IndexedQuery``, what the page uses), and ``SqlFacetCounts`` computes the same
 numbers with grouped COUNTs in the database (the reference the index is tested against).
-Taxonomy labels come from small per-process maps.
+Taxonomy labels come from the per-process taxonomy lookups (taxonomies.py).
 """
 
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -23,22 +22,16 @@ from django.db.models.functions import Substr
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from clustercollab.core.models import (
-    Country,
-    EmergingIndustry,
-    IndustrialEcosystem,
-    NaceActivity,
-    NutsRegion,
-)
+from clustercollab.core.models import NaceActivity
 from clustercollab.core.moderation import ModerationStatus
 from clustercollab.organisations.filters import (
     EU_CHOICES,
     LABEL_CHOICES,
     OrganisationFilterSet,
-    eu_country_codes,
 )
 from clustercollab.organisations.models import Organisation, OrganisationKind
 from clustercollab.organisations.selectors import DIRECTORY_VERSION_KEY
+from clustercollab.organisations.taxonomies import DirectoryTaxonomies
 
 # Member-count bands offered as facet values: (members_min, members_max).
 MEMBER_BANDS = [(1, 49), (50, 249), (250, None)]
@@ -180,50 +173,53 @@ def _facet(
     return Facet(name=name, label=label, values=values)
 
 
-@lru_cache(maxsize=8)
-def _country_labels(language: str | None) -> dict[str, str]:
-    return {country.code: country.local_name for country in Country.objects.all()}
-
-
-@lru_cache(maxsize=1)
-def _regions() -> dict[str, tuple[int, str, str]]:
-    """{code: (level, country code, name)} of every NUTS region."""
-    return {
-        code: (level, country, name)
-        for code, level, country, name in NutsRegion.objects.values_list(
-            "code", "level", "country_id", "name_latin"
-        )
-    }
-
-
-@lru_cache(maxsize=8)
-def _nace(language: str | None) -> dict[str, tuple[str, str]]:
-    """{code: (level, label)} of the NACE sections and divisions."""
-    return {
-        activity.code: (activity.level, activity.label)
-        for activity in NaceActivity.objects.filter(level__in=["section", "division"])
-    }
-
-
-@lru_cache(maxsize=8)
-def _small_taxonomies(language: str | None) -> tuple[dict, dict, dict]:
-    """Labels of the ecosystems (by slug), their slugs by id, emerging industries by slug."""
-    ecosystems = list(IndustrialEcosystem.objects.all())
-    return (
-        {e.slug: str(e) for e in ecosystems},
-        {e.pk: e.slug for e in ecosystems},
-        {industry.slug: str(industry) for industry in EmergingIndustry.objects.all()},
+def _country_labels(taxonomies: DirectoryTaxonomies, language: str | None) -> dict[str, str]:
+    return taxonomies.derived(
+        ("country labels", language),
+        lambda: {code: country.local_name for code, country in taxonomies.countries.rows.items()},
     )
 
 
-def clear_facet_label_caches() -> None:
-    for cached in (_country_labels, _regions, _nace, _small_taxonomies):
-        cached.cache_clear()
+def _regions(taxonomies: DirectoryTaxonomies) -> dict[str, tuple[int, str, str]]:
+    """{code: (level, country code, name)} of every NUTS region."""
+    return taxonomies.derived(
+        "regions",
+        lambda: {
+            code: (region.level, region.country_id, region.name_latin)
+            for code, region in taxonomies.regions.rows.items()
+        },
+    )
+
+
+def _nace(taxonomies: DirectoryTaxonomies, language: str | None) -> dict[str, tuple[str, str]]:
+    """{code: (level, label)} of the NACE sections and divisions."""
+    return taxonomies.derived(
+        ("nace labels", language),
+        lambda: {
+            code: (activity.level, activity.label)
+            for code, activity in taxonomies.nace.rows.items()
+            if activity.level in ("section", "division")
+        },
+    )
+
+
+def _small_taxonomies(
+    taxonomies: DirectoryTaxonomies, language: str | None
+) -> tuple[dict, dict, dict]:
+    """Labels of the ecosystems (by slug), their slugs by id, emerging industries by slug."""
+    return taxonomies.derived(
+        ("small labels", language),
+        lambda: (
+            {slug: str(e) for slug, e in taxonomies.ecosystems.rows.items()},
+            {pk: e.slug for pk, e in taxonomies.ecosystems_by_id.items()},
+            {slug: str(industry) for slug, industry in taxonomies.emerging.rows.items()},
+        ),
+    )
 
 
 def _region_facet(filterset: OrganisationFilterSet, counter: "FacetCounts", results: int) -> Facet:
     selected = _selected(filterset, "region")
-    regions = _regions()
+    regions = _regions(filterset.taxonomies())
     countries = _selected(filterset, "country")
     # Drill down: below the deepest chosen region, else the NUTS 1 regions of the chosen
     # countries, else the regions with most profiles when the results are few enough to
@@ -248,7 +244,7 @@ def _region_facet(filterset: OrganisationFilterSet, counter: "FacetCounts", resu
 
 def _nace_facet(filterset: OrganisationFilterSet, counter: "FacetCounts") -> Facet:
     selected = _selected(filterset, "nace")
-    nace = _nace(get_language())
+    nace = _nace(filterset.taxonomies(), get_language())
     sections = {code for code in selected if nace.get(code, ("",))[0] == "section"}
     if sections:
         counts = {code: n for code, n in counter.nace_divisions().items() if code in nace}
@@ -312,7 +308,7 @@ class _Slice:
         sql, params = queryset.query.sql_with_params()
         self.rows = _cached((queryset.db, sql, tuple(params)), lambda: list(queryset))
         cleaned = filterset.form.cleaned_data
-        eu_codes = set(eu_country_codes())
+        eu_codes = set(filterset.taxonomies().eu_codes)
         kinds = set(cleaned.get("kind") or [])
         countries = {country.code for country in cleaned.get("country") or []}
         labels = set(cleaned.get("label") or [])
@@ -420,7 +416,7 @@ class SqlFacetCounts:
         return self.cube.counts("country", lambda row: row[1])
 
     def eu(self) -> dict[str, int]:
-        eu_codes = set(eu_country_codes())
+        eu_codes = set(self.filterset.taxonomies().eu_codes)
         return self.cube.counts("eu", lambda row: "eu" if row[1] in eu_codes else "non_eu")
 
     def labels(self) -> dict[str, int]:
@@ -521,6 +517,7 @@ def directory_facets(
 
         counter = indexed_query(filterset, using=filterset.queryset.db)
     language = get_language()
+    taxonomies = filterset.taxonomies()
     facets = [
         _facet(
             "kind",
@@ -533,7 +530,7 @@ def directory_facets(
             "country",
             _("Country"),
             counter.countries(),
-            _country_labels(language),
+            _country_labels(taxonomies, language),
             _selected(filterset, "country"),
         ),
         _region_facet(filterset, counter, counter.total),
@@ -546,7 +543,7 @@ def directory_facets(
             keep_order=True,
         ),
     ]
-    ecosystems, ecosystem_ids, emerging = _small_taxonomies(language)
+    ecosystems, ecosystem_ids, emerging = _small_taxonomies(taxonomies, language)
     facets.append(
         _facet(
             "ecosystem",

@@ -22,13 +22,14 @@ form invalid (``filterset.is_valid()`` is False, ``filterset.errors`` says why);
 notice (page) or answer 400 (API) instead of filtering.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from typing import Any, ClassVar
 
 import django_filters
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet
 from django.db.models.functions import Upper
 from django.http import QueryDict
@@ -36,7 +37,6 @@ from django.utils.translation import gettext_lazy as _
 
 from clustercollab.core.models import (
     Country,
-    CountryGroup,
     EmergingIndustry,
     IndustrialEcosystem,
     NaceActivity,
@@ -47,6 +47,7 @@ from clustercollab.matching.forms import meaning_filter
 from clustercollab.matching.hybrid import among_ids, fused_ids, in_order
 from clustercollab.organisations.models import Label, Organisation, OrganisationKind
 from clustercollab.organisations.search import needs_similarity, search_organisations
+from clustercollab.organisations.taxonomies import DirectoryTaxonomies, directory_taxonomies
 
 SORT_RELEVANCE = "relevance"
 SORT_CHOICES = [
@@ -83,16 +84,53 @@ FACET_PARAMETERS = [
 ]
 
 
-@lru_cache(maxsize=1)
-def eu_country_codes() -> tuple[str, ...]:
-    """The EU member states' codes (a taxonomy: loaded once per process)."""
-    return tuple(
-        sorted(Country.objects.filter(group=CountryGroup.EU).values_list("code", flat=True))
-    )
-
-
 class MembersFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
+
+
+class TaxonomyChoiceField(django_filters.fields.ModelMultipleChoiceField):
+    """Codes or slugs of one taxonomy, checked against the per-process lookups (taxonomies.py)
+    instead of the database: the same values pass, with the same messages, and the cleaned value
+    is the same list of rows in the model's order.
+
+    ``taxonomies`` gives the lookups of the query's directory stamp (set by the FilterSet).
+    """
+
+    def __init__(self, *args: Any, taxonomy: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.taxonomy = taxonomy
+        self.taxonomies: Callable[[], DirectoryTaxonomies] | None = None
+
+    def clean(self, value: Any) -> list:
+        value = self.prepare_value(value)
+        if not value:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        if not isinstance(value, list | tuple):
+            raise ValidationError(self.error_messages["invalid_list"], code="invalid_list")
+        for key in value:
+            self.validate_no_null_characters(key)
+        lookups = self.taxonomies() if self.taxonomies else directory_taxonomies(self.queryset.db)
+        table = getattr(lookups, self.taxonomy)
+        for key in value:
+            if not isinstance(key, str) or key not in table.rows:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": key},
+                )
+        self.run_validators(value)
+        return table.in_model_order(value)
+
+
+class TaxonomyChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    """A ModelMultipleChoiceFilter (same schema, same filtering) validated by TaxonomyChoiceField.
+
+    ``taxonomy``: the DirectoryTaxonomies table of the values (keyed by ``to_field_name``).
+    """
+
+    field_class = TaxonomyChoiceField
 
 
 def _linked_to(field: str, *conditions: Q, counting: bool = False, **lookups: Any) -> Q:
@@ -116,32 +154,40 @@ class OrganisationFilterSet(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(
         label=_("Kind of organisation"), choices=OrganisationKind.choices, distinct=False
     )
-    country = django_filters.ModelMultipleChoiceFilter(
-        label=_("Country"), queryset=Country.objects.all(), to_field_name="code", distinct=False
+    country = TaxonomyChoiceFilter(
+        label=_("Country"),
+        queryset=Country.objects.all(),
+        to_field_name="code",
+        taxonomy="countries",
+        distinct=False,
     )
-    region = django_filters.ModelMultipleChoiceFilter(
+    region = TaxonomyChoiceFilter(
         label=_("Region"),
         queryset=NutsRegion.objects.all(),
         to_field_name="code",
+        taxonomy="regions",
         method="filter_region",
     )
     eu = django_filters.ChoiceFilter(label=_("EU"), choices=EU_CHOICES, method="filter_eu")
-    ecosystem = django_filters.ModelMultipleChoiceFilter(
+    ecosystem = TaxonomyChoiceFilter(
         label=_("Industrial ecosystem"),
         queryset=IndustrialEcosystem.objects.all(),
         to_field_name="slug",
+        taxonomy="ecosystems",
         method="filter_ecosystem",
     )
-    nace = django_filters.ModelMultipleChoiceFilter(
+    nace = TaxonomyChoiceFilter(
         label=_("NACE sector"),
         queryset=NaceActivity.objects.all(),
         to_field_name="code",
+        taxonomy="nace",
         method="filter_nace",
     )
-    emerging = django_filters.ModelMultipleChoiceFilter(
+    emerging = TaxonomyChoiceFilter(
         label=_("Emerging industry"),
         queryset=EmergingIndustry.objects.all(),
         to_field_name="slug",
+        taxonomy="emerging",
         method="filter_emerging",
     )
     label = django_filters.MultipleChoiceFilter(
@@ -174,9 +220,18 @@ class OrganisationFilterSet(django_filters.FilterSet):
         model = Organisation
         fields: list[str] = []
 
+    # Built once per FilterSet class: its fields never differ between instances.
+    _form_classes: ClassVar[dict[type, type]] = {}
+
     def __init__(
-        self, data: Any = None, queryset: QuerySet[Organisation] | None = None, **kwargs: Any
+        self,
+        data: Any = None,
+        queryset: QuerySet[Organisation] | None = None,
+        *,
+        stamp: int | None = None,
+        **kwargs: Any,
     ) -> None:
+        """``stamp``: the directory stamp if the caller has just read it (else read when needed)."""
         if queryset is None:
             queryset = Organisation.objects.all()
         # Always bound, so that an empty query still goes through filter_queryset (published).
@@ -187,6 +242,37 @@ class OrganisationFilterSet(django_filters.FilterSet):
         super().__init__(data, queryset=queryset, **kwargs)
         self._similar: bool | None = None  # decided once per query (see search.py)
         self._counting = False
+        self._stamp = stamp
+        self._taxonomies: DirectoryTaxonomies | None = None
+
+    @property
+    def stamp(self) -> int:
+        """The directory stamp this query is answered at."""
+        if self._stamp is None:
+            from clustercollab.organisations.directory_index import directory_stamp
+
+            self._stamp = directory_stamp(self.queryset.db)
+        return self._stamp
+
+    def taxonomies(self) -> DirectoryTaxonomies:
+        """The taxonomy lookups at this query's stamp: to check values and to label facets."""
+        if self._taxonomies is None:
+            self._taxonomies = directory_taxonomies(self.queryset.db, stamp=self.stamp)
+        return self._taxonomies
+
+    def get_form_class(self) -> type[forms.Form]:
+        cls = type(self)
+        if cls not in self._form_classes:
+            self._form_classes[cls] = super().get_form_class()
+        return self._form_classes[cls]
+
+    @property
+    def form(self) -> forms.Form:
+        if not hasattr(self, "_form"):
+            for field in super().form.fields.values():
+                if isinstance(field, TaxonomyChoiceField):
+                    field.taxonomies = self.taxonomies
+        return self._form
 
     # -- filter methods (each receives the cleaned value, never an empty one) ------------------
 
@@ -205,7 +291,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
         # By country code, not by a join to the countries: the codes are few and stable. Through
         # a function, so that no index on the country is used for a condition most profiles
         # meet: the page of results then walks the name index and stops after one page.
-        eu = Q(country_code__in=eu_country_codes())
+        eu = Q(country_code__in=self.taxonomies().eu_codes)
         queryset = queryset.alias(country_code=Upper("country_id"))
         return queryset.filter(eu if value == "eu" else ~eu)
 
@@ -378,20 +464,19 @@ def directory_removals(params: QueryDict, filterset: OrganisationFilterSet) -> l
             removals.append(
                 FilterRemoval(
                     label=str(field.label) if field is not None else name,
-                    value=_value_label(field, value),
+                    value=_value_label(field, value, filterset),
                     query=query.urlencode(),
                 )
             )
     return removals
 
 
-def _value_label(field: forms.Field | None, value: str) -> str:
-    choices = getattr(field, "choices", None)
-    if isinstance(field, forms.ModelMultipleChoiceField):
-        found = field.queryset.filter(**{field.to_field_name: value.strip().upper()}).first() or (
-            field.queryset.filter(**{field.to_field_name: value}).first()
-        )
+def _value_label(field: forms.Field | None, value: str, filterset: OrganisationFilterSet) -> str:
+    if isinstance(field, TaxonomyChoiceField):
+        rows = getattr(filterset.taxonomies(), field.taxonomy).rows
+        found = rows.get(value.strip().upper()) or rows.get(value)
         return str(found) if found is not None else value
+    choices = getattr(field, "choices", None)
     if choices:
         return str(dict(choices).get(value, value))
     return value

@@ -7,12 +7,14 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django import forms
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, QueryDict
 from django.utils.formats import date_format
@@ -26,6 +28,9 @@ from clustercollab.organisations.models import (
     Organisation,
     Role,
 )
+
+if TYPE_CHECKING:
+    from clustercollab.organisations.taxonomies import DirectoryTaxonomies
 
 HOME_COUNTS_CACHE_KEY = "organisations:home-counts"
 
@@ -369,16 +374,70 @@ def profile_next_step(organisation: Organisation) -> NextStep | None:
 # --- the directory ------------------------------------------------------------------------------
 
 DIRECTORY_PAGE_SIZE = 20
-# What a result card never shows: the long texts and the region's outline (decoding a NUTS
-# geometry costs more than the rest of a page's rows together).
-DIRECTORY_CARD_DEFERRED = [
-    "about",
-    "offers",
-    "seeks",
-    "unreviewed_changes",
-    "nuts_region__geometry",
-]
+# What a result card shows (directory.html); its country, region and ecosystems come from the
+# taxonomy lookups.
+DIRECTORY_CARD_COLUMNS = ["id", "name", "acronym", "slug", "kind", "city", "country", "nuts_region"]
 DIRECTORY_MAX_PAGE_SIZE = 100
+
+
+def directory_rows(
+    ids: list[int], *, columns: list[str], taxonomies: "DirectoryTaxonomies", using: str = "default"
+) -> dict[int, Organisation]:
+    """The published profiles with ``ids`` by id, only ``columns`` read (others load if touched).
+
+    Their country, NUTS region and ecosystems are there without a query: the first two taken
+    from the taxonomy lookups, the ecosystems as if prefetched (``ecosystems.all()`` in the
+    taxonomy's order), from one read of the links. Two queries, whatever the number of rows.
+    """
+    fields = [
+        field
+        for field in Organisation._meta.concrete_fields
+        if field.name in columns or field.attname in columns or field.primary_key
+    ]
+    names = [field.attname for field in fields]
+    rows = {
+        organisation.pk: organisation
+        for organisation in (
+            Organisation.from_db(using, names, values)
+            for values in Organisation.objects.using(using)
+            .filter(pk__in=ids, status=ModerationStatus.PUBLISHED)
+            .order_by()
+            .values_list(*names)
+        )
+    }
+    if not rows:
+        return rows
+    through = Organisation.ecosystems.through._meta.db_table
+    links: dict[int, set[int]] = {pk: set() for pk in rows}
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"SELECT organisation_id, industrialecosystem_id FROM {through} "
+            f"WHERE organisation_id IN ({', '.join(['%s'] * len(rows))})",
+            list(rows),
+        )
+        for organisation_id, ecosystem_id in cursor.fetchall():
+            links[organisation_id].add(ecosystem_id)
+    country_field = Organisation._meta.get_field("country")
+    region_field = Organisation._meta.get_field("nuts_region")
+    for pk, organisation in rows.items():
+        if "country_id" in names and organisation.country_id in taxonomies.countries.rows:
+            country_field.set_cached_value(
+                organisation, taxonomies.countries.rows[organisation.country_id]
+            )
+        if "nuts_region_id" in names and organisation.nuts_region_id in taxonomies.regions.rows:
+            region_field.set_cached_value(
+                organisation, taxonomies.regions.rows[organisation.nuts_region_id]
+            )
+        # What prefetch_related leaves behind: the relation's queryset with its rows in place.
+        ecosystems = organisation.ecosystems.all()
+        ecosystems._result_cache = [
+            ecosystem
+            for ecosystem_id, ecosystem in taxonomies.ecosystems_by_id.items()
+            if ecosystem_id in links[pk]
+        ]
+        ecosystems._prefetch_done = True
+        organisation._prefetched_objects_cache = {"ecosystems": ecosystems}
+    return rows
 
 
 class DirectoryPageForm(forms.Form):
@@ -434,7 +493,7 @@ def directory_results(
     from clustercollab.organisations.facets import directory_facets
     from clustercollab.organisations.filters import OrganisationFilterSet
 
-    filterset = OrganisationFilterSet(params)
+    filterset = OrganisationFilterSet(params, stamp=stamp)
     notices = [] if filterset.is_valid() else _form_notices(filterset.form)
     paging = DirectoryPageForm(params)
     if not paging.is_valid():
@@ -443,13 +502,17 @@ def directory_results(
     size = cleaned.get("page_size") or DIRECTORY_PAGE_SIZE
     number = cleaned.get("page") or 1
 
-    query = indexed_query(filterset, using=filterset.queryset.db, stamp=stamp)
+    using = filterset.queryset.db
+    query = indexed_query(filterset, using=using, stamp=filterset.stamp)
     facets = directory_facets(filterset, query) if with_facets else []
     rows = RowsByIds(
-        query.ordered_ids(),
-        Organisation.objects.select_related("country", "nuts_region")
-        .defer(*DIRECTORY_CARD_DEFERRED)
-        .prefetch_related("ecosystems"),
+        query.ids_in_order(),
+        partial(
+            directory_rows,
+            columns=DIRECTORY_CARD_COLUMNS,
+            taxonomies=filterset.taxonomies(),
+            using=using,
+        ),
     )
     paginator = Paginator(rows, size)
     if number > paginator.num_pages:

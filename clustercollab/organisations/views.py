@@ -405,7 +405,8 @@ def directory_geojson(request: HttpRequest) -> HttpResponse:
     filterset = OrganisationFilterSet(request.GET)
     if not filterset.is_valid():
         return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
-    return JsonResponse(selectors.directory_geojson(indexed_query(filterset)))
+    query = indexed_query(filterset, stamp=filterset.stamp)
+    return JsonResponse(selectors.directory_geojson(query))
 
 
 def directory_csv(request: HttpRequest) -> HttpResponse:
@@ -416,7 +417,8 @@ def directory_csv(request: HttpRequest) -> HttpResponse:
     filename = f"clustercollab-directory-{timezone.localdate().isoformat()}.csv"
     response = StreamingHttpResponse(
         selectors.directory_csv_lines(
-            indexed_query(filterset).ordered_ids(), site_url=settings.SITE_URL
+            indexed_query(filterset, stamp=filterset.stamp).ordered_ids(),
+            site_url=settings.SITE_URL,
         ),
         content_type="text/csv; charset=utf-8",
     )

@@ -264,3 +264,127 @@ def test_text_candidates_are_remembered_per_stamp(varied_directory):
     make_organisation(name="Test Hydrogen Newcomer", status=PUBLISHED)
     later = text_candidates("hydrogen", stamp=directory_stamp())
     assert len(later.ids) == len(found.ids) + 1
+
+
+@pytest.mark.parametrize(
+    "write", ["country_added", "region_renamed", "ecosystem_renamed", "nace_relabelled", "emerging"]
+)
+def test_every_write_to_a_taxonomy_renews_the_stamp(write):
+    """The per-process taxonomy lookups (taxonomies.py) are kept per stamp."""
+    before = directory_stamp()
+    if write == "country_added":
+        Country.objects.create(code="XQ", name="Test Country")
+    elif write == "region_renamed":
+        assert NutsRegion.objects.filter(code="FI1D").update(name_latin="Test Region") == 1
+    elif write == "ecosystem_renamed":
+        ecosystem = IndustrialEcosystem.objects.order_by("pk").first()
+        ecosystem.name = "Test Ecosystem"
+        ecosystem.save()
+    elif write == "nace_relabelled":
+        assert NaceActivity.objects.filter(code="C").update(labels={"en": "Test making"}) == 1
+    else:
+        EmergingIndustry.objects.create(slug="test-industry", name="Test Industry")
+    assert directory_stamp() != before
+
+
+def _card(organisation) -> tuple:
+    return (
+        organisation.pk,
+        organisation.name,
+        organisation.acronym,
+        organisation.get_absolute_url(),
+        organisation.get_kind_display(),
+        organisation.city,
+        str(organisation.country),
+        organisation.nuts_region.name_latin if organisation.nuts_region else None,
+        [str(ecosystem) for ecosystem in organisation.ecosystems.all()],
+    )
+
+
+def test_page_rows_show_what_the_orm_reads(varied_directory, django_assert_num_queries):
+    """directory_rows fills country, region and ecosystems from the taxonomy lookups."""
+    from clustercollab.organisations.selectors import DIRECTORY_CARD_COLUMNS, directory_rows
+    from clustercollab.organisations.taxonomies import directory_taxonomies
+
+    ids = [organisation.pk for organisation in varied_directory]
+    expected = {
+        organisation.pk: _card(organisation)
+        for organisation in Organisation.objects.filter(pk__in=ids, status=PUBLISHED)
+        .select_related("country", "nuts_region")
+        .prefetch_related("ecosystems")
+    }
+    taxonomies = directory_taxonomies()
+    with django_assert_num_queries(2):  # the rows and their ecosystems
+        rows = directory_rows(ids, columns=DIRECTORY_CARD_COLUMNS, taxonomies=taxonomies)
+    with django_assert_num_queries(0):
+        cards = {pk: _card(organisation) for pk, organisation in rows.items()}
+    assert cards == expected
+    assert len(cards) == 52  # the unpublished ones are left out
+    assert sum(bool(card[-1]) for card in cards.values()) > 20
+    assert sum(card[-2] is not None for card in cards.values()) > 20
+
+
+@pytest.mark.django_db(False)
+@pytest.mark.parametrize("density", [0.0, 0.02, 0.1, 0.3, 0.7, 1.0])
+def test_link_counts_are_the_same_whichever_way_they_are_counted(density):
+    """Few selected profiles are counted through their own links, many by one keyed count, all
+    from a remembered count: each must equal testing every link against the mask."""
+    import numpy as np
+
+    from clustercollab.organisations.directory_index import LinkColumn, Selection
+
+    rng = np.random.default_rng(7)
+    size = 2000
+    # Unsorted pairs, profiles without links, repeated values (a language listed twice).
+    positions = rng.integers(0, size, 5000)
+    values = [f"value-{n}" for n in rng.integers(0, 12, 5000)]
+    column = LinkColumn.from_pairs(positions, values)
+    mask = rng.random(size) < density
+    expected = {}
+    for position, value in zip(positions, values, strict=True):
+        if mask[position]:
+            expected[value] = expected.get(value, 0) + 1
+    selection = Selection(mask, everything=False)
+    assert column.counts(selection) == expected
+    assert selection.is_small == (density <= 0.1)
+    if density == 1.0:
+        assert column.counts(Selection(mask, everything=True)) == expected
+
+
+# The result cards as the directory template wrote them before directory_cards took over.
+CARDS_TEMPLATE = """{% for organisation in page.object_list %}
+            <li class="card">
+              <a href="{{ organisation.get_absolute_url }}"><strong>{{ organisation.name }}</strong>{% if organisation.acronym %} <span class="muted">({{ organisation.acronym }})</span>{% endif %}</a>
+              <div class="muted">{{ organisation.get_kind_display }} · {% if organisation.city %}{{ organisation.city }}, {% endif %}{% if organisation.nuts_region %}{{ organisation.nuts_region.name_latin }}, {% endif %}{{ organisation.country }}</div>
+              {% with ecosystems=organisation.ecosystems.all %}{% if ecosystems %}<div>{% for ecosystem in ecosystems %}<span class="badge">{{ ecosystem }}</span>{% endfor %}</div>{% endif %}{% endwith %}
+            </li>
+          {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fi"])
+def test_the_result_cards_are_what_the_template_wrote(varied_directory, language):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from clustercollab.organisations.selectors import DIRECTORY_CARD_COLUMNS, directory_rows
+    from clustercollab.organisations.taxonomies import directory_taxonomies
+    from clustercollab.organisations.templatetags.organisations import directory_cards
+
+    odd = varied_directory[3]
+    Organisation.objects.filter(pk=odd.pk).update(
+        name='Test <Müller> & "Söhne"', acronym="T&S", city=""
+    )
+    ids = [organisation.pk for organisation in varied_directory]
+    with translation.override(language):
+        by_orm = (
+            Organisation.objects.filter(pk__in=ids, status=PUBLISHED)
+            .select_related("country", "nuts_region")
+            .prefetch_related("ecosystems")
+            .order_by("pk")
+        )
+        expected = Template(CARDS_TEMPLATE).render(Context({"page": {"object_list": by_orm}}))
+        taxonomies = directory_taxonomies()
+        rows = directory_rows(ids, columns=DIRECTORY_CARD_COLUMNS, taxonomies=taxonomies)
+        cards = directory_cards([rows[pk] for pk in sorted(rows)])
+    assert cards == expected
+    assert "Test &lt;Müller&gt; &amp; &quot;Söhne&quot;" in cards and "(T&amp;S)" in cards
