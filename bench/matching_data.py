@@ -72,8 +72,9 @@ class MatchingData:
     # project key → participating PICs (every organisation, named or not)
     history: dict[str, set[str]]
     future: dict[str, set[str]]
-    # project key → start date (ISO), for the history's projects
+    # project key → start and end dates (ISO), for the history's projects
     started: dict[str, str] = field(default_factory=dict)
+    ended: dict[str, str] = field(default_factory=dict)
     # project key → its programme: the Horizon 2020 programme part, or the Horizon Europe
     # legal basis and call destination (e.g. "HORIZON.2.5", "CL5-D3")
     programmes: dict[str, list[str]] = field(default_factory=dict)
@@ -91,7 +92,8 @@ def _float(value: str) -> float | None:
         return None
 
 
-def load(cutoff: str) -> MatchingData:
+def load(cutoff: str, until: str | None = None) -> MatchingData:
+    """History before ``cutoff``; the future from it until ``until`` (excluded), or all of it."""
     projects = {row["project_id"]: row for row in _rows(HORIZON / "projects.csv.gz")}
     organisations = {
         row["organisation_id"]: Organisation(
@@ -108,18 +110,23 @@ def load(cutoff: str) -> MatchingData:
     history: dict[str, set[str]] = defaultdict(set)
     future: dict[str, set[str]] = defaultdict(set)
     started: dict[str, str] = {}
+    ended: dict[str, str] = {}
     programmes: dict[str, list[str]] = {}
     for row in _rows(HORIZON / "participations.csv.gz"):
         project = projects[row["project_id"]]
         key = "he:" + row["project_id"]
-        (history if project["start_date"] < cutoff else future)[key].add(row["organisation_id"])
         if project["start_date"] < cutoff:
+            history[key].add(row["organisation_id"])
             started[key] = project["start_date"]
+            ended[key] = project["end_date"]
             programmes[key] = programme_labels(project["legal_basis"], project["topic_code"])
+        elif until is None or project["start_date"] < until:
+            future[key].add(row["organisation_id"])
     for row in _rows(H2020 / "h2020_participations.csv.gz"):
         if row["start_date"] < cutoff:
             history["h2020:" + row["rcn"]].add(row["pic"])
             started["h2020:" + row["rcn"]] = row["start_date"]
+            ended["h2020:" + row["rcn"]] = row["end_date"]
             if row["rcn"] in parts:
                 programmes["h2020:" + row["rcn"]] = ["H2020." + parts[row["rcn"]]]
     for key, members in history.items():
@@ -146,7 +153,15 @@ def load(cutoff: str) -> MatchingData:
             if organisation is not None:
                 organisation.titles.append(project["title"].strip())
                 organisation.keywords += [k for k in keywords if k]
-    return MatchingData(cutoff, organisations, dict(history), dict(future), started, programmes)
+    return MatchingData(
+        cutoff,
+        organisations,
+        dict(history),
+        dict(future),
+        started=started,
+        ended=ended,
+        programmes=programmes,
+    )
 
 
 def search_text(organisation: Organisation) -> str:
