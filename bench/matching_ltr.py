@@ -1,6 +1,6 @@
 """Learning to rank partners: can a tree ranker on more signals beat our linear method? (issue 6)
 
-    pip install lightgbm                     # an experiment's dependency, not the project's
+    pip install -e '.[bench]'              # lightgbm: the experiment's ranker (bench extra only)
     python bench/matching_ltr.py             # 8 minutes once matching_eval cached the vectors
     python bench/matching_ltr.py --test      # and the test split, once: 11 minutes in all
     python bench/matching_ltr.py --quick     # a 500-organisation pool: a smoke run
