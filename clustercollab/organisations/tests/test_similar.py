@@ -16,6 +16,7 @@ from clustercollab.organisations.models import (
 )
 from clustercollab.organisations.similar import similar_organisations
 from clustercollab.organisations.tests.factories import make_organisation, make_user
+from clustercollab.organisations.warm_up import warm_up
 
 pytestmark = pytest.mark.django_db
 PUBLISHED = ModerationStatus.PUBLISHED
@@ -204,6 +205,15 @@ def test_it_takes_a_bounded_number_of_queries(profiles, django_assert_max_num_qu
     # Cached: the key's three parts and the published profiles shown.
     with django_assert_max_num_queries(4):
         similar_organisations(viewed)
+
+
+def test_a_worker_warmed_up_builds_nothing_on_its_first_profile_page(
+    profiles, django_assert_max_num_queries
+):
+    warm_up()
+    # The box's own queries only (see above): no directory index or partner graph to build.
+    with django_assert_max_num_queries(11):
+        similar_organisations(profiles["viewed"])
 
 
 def test_the_profile_page_shows_the_box_with_links(client, profiles):
