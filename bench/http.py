@@ -18,9 +18,10 @@ through a few URLs of each kind:
 - profile: public profile pages;
 - api: ``/api/v1/organisations/`` list pages, with and without filters.
 
-The directory answers from an in-memory index per worker (organisations/directory_index.py),
-built on a worker's first directory request: a warm-up of the directory URLs runs first, long
-enough for both workers to build theirs. Each worker also remembers, until the directory
+The directory and the profiles' "similar organisations" box answer from an in-memory index
+per worker (organisations/directory_index.py), which each worker builds in the background as it
+starts (gunicorn.conf.py, organisations/warm_up.py): a warm-up of the directory URLs runs
+first, long enough for both workers to have theirs. Each worker also remembers, until the directory
 changes, recent text searches, rendered result fragments and API list answers
 (``DIRECTORY_TEXT_CACHE_SIZE``, ``DIRECTORY_FRAGMENT_CACHE_SIZE``, ``DIRECTORY_API_CACHE_SIZE``).
 Since the URLs below repeat, those caches answer almost every request once warm, so the run

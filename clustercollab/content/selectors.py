@@ -23,6 +23,7 @@ from clustercollab.content.models import (
 )
 from clustercollab.core.models import Country
 from clustercollab.core.moderation import ModerationStatus
+from clustercollab.core.selectors import any_row_refers_to
 from clustercollab.organisations.models import Membership, Organisation, Role
 
 # The member content types, by the short name used in URLs and the moderation queue.
@@ -273,8 +274,20 @@ def calls_closing_soon(*, now: datetime | None = None, limit: int | None = None)
     return queryset[:limit] if limit else queryset
 
 
+# Every way an item can belong to an organisation's page (organisation_content).
+ORGANISATION_CONTENT_REFERENCES = (
+    (News, "organisation"),
+    (Event, "organisation"),
+    (Event, "organiser"),
+    (SuccessStory, "organisation"),
+    (SuccessStory, "organisations_involved"),
+)
+
+
 def organisation_content(organisation: Organisation, limit: int = 5) -> dict:
     """Published news, upcoming events and stories of one organisation, for its page."""
+    if not any_row_refers_to(organisation.pk, ORGANISATION_CONTENT_REFERENCES):
+        return {"news": [], "events": [], "stories": []}  # most organisations: one probe
     return {
         "news": list(
             public_items(News).filter(organisation=organisation).order_by("-published_at")[:limit]

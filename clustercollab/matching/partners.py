@@ -66,21 +66,34 @@ def co_participation_graph(groups: Sequence[Sequence[int]], size: int) -> sparse
 
     ``groups`` are the members of each project, partnership or network.
     """
-    rows, cols = [], []
-    for group in groups:
-        members = np.unique(np.asarray(group, dtype=np.int64))
-        if len(members) < 2:
-            continue
-        rows.append(np.repeat(members, len(members)))
-        cols.append(np.tile(members, len(members)))
-    if not rows:
-        return sparse.csr_matrix((size, size), dtype=np.float32)
-    row, col = np.concatenate(rows), np.concatenate(cols)
-    keep = row != col
-    graph = sparse.csr_matrix(
-        (np.ones(int(keep.sum()), dtype=np.float32), (row[keep], col[keep])), shape=(size, size)
+    lengths = np.fromiter((len(group) for group in groups), dtype=np.int64, count=len(groups))
+    members = np.fromiter(
+        (member for group in groups for member in group), dtype=np.int64, count=int(lengths.sum())
     )
-    graph.data[:] = 1.0  # duplicates were summed
+    return membership_graph(np.repeat(np.arange(len(groups)), lengths), members, size)
+
+
+def membership_graph(groups: np.ndarray, members: np.ndarray, size: int) -> sparse.csr_matrix:
+    """``co_participation_graph`` from (group, member) pairs: ``members[k]`` is in ``groups[k]``.
+
+    Two members are linked when the product of the group × member incidence matrix with itself
+    counts a group they share.
+    """
+    groups = np.asarray(groups, dtype=np.int64)
+    members = np.asarray(members, dtype=np.int64)
+    if not len(members):
+        return sparse.csr_matrix((size, size), dtype=np.float32)
+    incidence = sparse.csr_matrix(
+        (np.ones(len(members), dtype=np.float32), (groups, members)),
+        shape=(int(groups.max()) + 1, size),
+    )
+    shared = (incidence.T @ incidence).tocoo()
+    keep = shared.row != shared.col
+    graph = sparse.csr_matrix(
+        (np.ones(int(keep.sum()), dtype=np.float32), (shared.row[keep], shared.col[keep])),
+        shape=(size, size),
+    )
+    graph.data[:] = 1.0
     return graph
 
 
@@ -152,16 +165,16 @@ def programme_labels(legal_basis: str, topic_code: str) -> list[str]:
 
 
 def programme_profiles(
-    memberships: Iterable[tuple[int, int]],
+    memberships: Iterable[tuple[int, int]] | np.ndarray,
     project_labels: Sequence[Sequence[str]],
     ages_years: Sequence[float],
     size: int,
 ) -> sparse.csr_matrix:
     """Each node's recency-weighted number of projects in each programme: (size, programmes).
 
-    ``memberships``: (node, project) pairs; ``project_labels[p]`` the programmes of project p
-    (``programme_labels``) and ``ages_years[p]`` how long ago it started (a project starting
-    now weighs 1, older ones ``exp(-age / PROGRAMME_DECAY_YEARS)``).
+    ``memberships``: (node, project) pairs, or an array of them; ``project_labels[p]`` the
+    programmes of project p (``programme_labels``) and ``ages_years[p]`` how long ago it started
+    (a project starting now weighs 1, older ones ``exp(-age / PROGRAMME_DECAY_YEARS)``).
     """
     columns: dict[str, int] = {}
     rows, cols = [], []
@@ -173,7 +186,9 @@ def programme_profiles(
         (np.ones(len(rows), dtype=np.float32), (rows, cols)),
         shape=(len(project_labels), max(len(columns), 1)),
     )
-    pairs = np.array(list(memberships), dtype=np.int64).reshape(-1, 2)
+    if not isinstance(memberships, np.ndarray):
+        memberships = list(memberships)
+    pairs = np.asarray(memberships, dtype=np.int64).reshape(-1, 2)
     decay = np.exp(
         -np.maximum(np.asarray(ages_years, dtype=np.float64), 0.0) / PROGRAMME_DECAY_YEARS
     )

@@ -6,19 +6,28 @@ profiles are by meaning (``matching.selectors.nearest_to_object``: nothing until
 and their shared partners (Adamic–Adar on the co-participation graph of
 ``clustercollab.matching.partners``, scaled to the best candidate).
 
-It runs on every public profile page, so it never scores the whole directory: the database first
-gathers a bounded set of candidates that share a sector or an ecosystem (nearby profiles, then
-clusters anywhere), and only those few hundred are scored here.
+It runs on every public profile page, so it never scores the whole directory: a bounded set of
+candidates that share a sector or an ecosystem (nearby profiles, then clusters anywhere) is
+gathered first, and only those few hundred are scored here. The candidates come from the
+directory's in-memory index (``directory_index.py``, current with the directory stamp), so a
+page reads only the candidates' coordinates and keywords from the database.
+
+A ranking is cached for a while under everything it depends on that another process may
+change: the directory stamp (any profile or its links), the partner graph's fingerprint and the
+version of the profiles' vectors, besides the profile's own version and the language.
 """
 
+import bisect
+import hashlib
+import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import or_
+from functools import cached_property
 
 import numpy as np
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
@@ -27,13 +36,19 @@ from clustercollab.matching import partners as matching_partners
 from clustercollab.matching import reasons as matching_reasons
 from clustercollab.matching.recommend import (
     partner_graph,
+    partner_graph_fingerprint,
     shared_partner_scores,
     shared_partners_reasons,
     still_published,
 )
-from clustercollab.matching.selectors import nearest_to_object
-from clustercollab.organisations.models import Organisation
-from clustercollab.organisations.selectors import DIRECTORY_VERSION_KEY
+from clustercollab.matching.selectors import nearest_to_object, vectors_version
+from clustercollab.organisations.directory_index import (
+    DirectoryIndex,
+    LinkColumn,
+    directory_index,
+    directory_stamp,
+)
+from clustercollab.organisations.models import CLUSTER_KINDS, Organisation
 
 CANDIDATES_PER_POOL = 100
 CACHE_SECONDS = 15 * 60
@@ -77,7 +92,7 @@ class _Profile:
     ecosystems: set[int] = field(default_factory=set)
     nace: set[str] = field(default_factory=set)
 
-    @property
+    @cached_property
     def divisions(self) -> set[str]:
         return {code[:2] for code in self.nace if len(code) >= 2}
 
@@ -168,65 +183,184 @@ def _match(
     )
 
 
-_PROFILE_COLUMNS = (
-    "pk",
-    "kind",
-    "country_id",
-    "nuts_region_id",
-    "latitude",
-    "longitude",
-    "keywords",
-)
+class _Links:
+    """A link column of the directory index both ways: the values of one profile, and the
+    profiles having one of some values."""
+
+    def __init__(self, column: LinkColumn, size: int) -> None:
+        self.values = column.values
+        self.size = size
+        by_profile = np.argsort(column.positions, kind="stable")
+        self.codes_by_profile = column.codes[by_profile]
+        self.profile_starts = np.searchsorted(column.positions[by_profile], np.arange(size + 1))
+        by_value = np.argsort(column.codes, kind="stable")
+        self.profiles_by_value = column.positions[by_value]
+        self.value_starts = np.searchsorted(column.codes[by_value], np.arange(len(self.values) + 1))
+        self.code_of = {value: code for code, value in enumerate(self.values)}
+
+    def of(self, position: int) -> set:
+        start, end = self.profile_starts[position], self.profile_starts[position + 1]
+        return {self.values[code] for code in self.codes_by_profile[start:end].tolist()}
+
+    def having(self, values: Iterable) -> np.ndarray:
+        """A bool per profile: it has one of ``values``."""
+        mask = np.zeros(self.size, dtype=bool)
+        for value in values:
+            code = self.code_of.get(value)
+            if code is not None:
+                mask[
+                    self.profiles_by_value[self.value_starts[code] : self.value_starts[code + 1]]
+                ] = True
+        return mask
 
 
-def _candidates(viewed: _Profile, nearest: list[int]) -> list[_Profile]:
-    """Return published profiles sharing a sector or an ecosystem, from a few bounded pools.
+@dataclass
+class _Pools:
+    """What the candidate pools need of one directory index, derived once per index."""
 
-    ``nearest`` (the profiles nearest by meaning) come first.
+    index: DirectoryIndex
+    country_code: dict[str, int]
+    regions: list[str]  # the NUTS codes in use, in code order
+    region_rank: np.ndarray  # per profile: its NUTS code's place in ``regions`` (none: last)
+    kind_rank: np.ndarray  # per profile: its kind's place in alphabetical order
+    cluster: np.ndarray
+    ecosystems: _Links
+    nace: _Links
+
+    @classmethod
+    def of(cls, index: DirectoryIndex) -> "_Pools":
+        pools = _pools_state.get("pools")
+        if pools is None or pools.index is not index:
+            pools = cls.derive(index)
+            _pools_state["pools"] = pools
+        return pools
+
+    @classmethod
+    def derive(cls, index: DirectoryIndex) -> "_Pools":
+        by_code = sorted(range(len(index.regions)), key=index.regions.__getitem__)
+        region_rank = np.empty(len(index.regions) + 1, dtype=np.int32)
+        region_rank[by_code] = np.arange(len(by_code), dtype=np.int32)
+        region_rank[-1] = len(by_code)
+        kinds = sorted(index.kinds)
+        kind_rank = np.array([kinds.index(kind) for kind in index.kinds], dtype=np.int32)
+        return cls(
+            index=index,
+            country_code={country: code for code, country in enumerate(index.countries)},
+            regions=[index.regions[code] for code in by_code],
+            region_rank=region_rank[index.region],
+            kind_rank=kind_rank[index.kind],
+            cluster=np.isin(
+                index.kind, [code for code, kind in enumerate(index.kinds) if kind in CLUSTER_KINDS]
+            ),
+            ecosystems=_Links(index.ecosystems, index.size),
+            nace=_Links(index.nace, index.size),
+        )
+
+    def first(self, mask: np.ndarray, rank: np.ndarray | None = None) -> np.ndarray:
+        """The first ``CANDIDATES_PER_POOL`` profiles of ``mask`` by id, or by ``rank`` then id.
+
+        These are the orders in which the database's indexes gave each pool when the pools were
+        queried (SQLite, LIMIT without ORDER BY), so that the rankings stayed what they were.
+        """
+        positions = np.flatnonzero(mask)
+        if rank is not None:
+            positions = positions[np.argsort(rank[positions], kind="stable")]
+        return positions[:CANDIDATES_PER_POOL]
+
+    def nace_mask(self, viewed: _Profile) -> np.ndarray:
+        """Profiles with one of the viewed profile's NACE codes or a code in its divisions."""
+        divisions = tuple(sorted(viewed.divisions))
+        return self.nace.having(
+            code
+            for code in self.nace.values
+            if code in viewed.nace or (divisions and code.startswith(divisions))
+        )
+
+    def country_mask(self, country: str) -> np.ndarray:
+        code = self.country_code.get(country)
+        if code is None:
+            return np.zeros(self.index.size, dtype=bool)
+        return self.index.country == code
+
+    def region_mask(self, prefix: str) -> np.ndarray:
+        """Profiles whose NUTS code starts with ``prefix``: a range of ``regions``."""
+        low = high = bisect.bisect_left(self.regions, prefix)
+        while high < len(self.regions) and self.regions[high].startswith(prefix):
+            high += 1
+        return (self.region_rank >= low) & (self.region_rank < high)
+
+
+_pools_state: dict = {"pools": None}
+
+
+def prepare_candidate_pools(index: DirectoryIndex) -> None:
+    """Derive what the candidate pools need of ``index`` now rather than on first use."""
+    _Pools.of(index)
+
+
+def _candidate_positions(viewed: _Profile, nearest: list[int], pools: _Pools) -> list[int]:
+    """Published profiles sharing a sector or an ecosystem, from a few bounded pools, in turn
+    until two pools' worth are found. ``nearest`` (the profiles nearest by meaning) come first.
     """
-    published = Organisation.objects.published().exclude(pk=viewed.pk).order_by()
-    pools = [published.filter(pk__in=nearest)] if nearest else []
+    index = pools.index
+    others = np.ones(index.size, dtype=bool)
+    others[index.positions_of([viewed.pk])] = False
+    candidates: list = []  # callables, each giving one pool's positions in order
+    if nearest:
+        chosen = np.zeros(index.size, dtype=bool)
+        chosen[index.positions_of(nearest)] = True
+        candidates.append(lambda: pools.first(chosen & others))
     if viewed.nace:
-        division_codes = NaceActivity.objects.filter(
-            reduce(or_, (Q(code__startswith=d) for d in viewed.divisions), Q(code__in=viewed.nace))
-        ).values("code")
-        pools.append(
-            published.filter(
-                Exists(
-                    _NaceThrough.objects.filter(
-                        organisation_id=OuterRef("pk"), naceactivity_id__in=division_codes
-                    )
-                )
-            )
-        )
+        candidates.append(lambda: pools.first(pools.nace_mask(viewed) & others))
     if viewed.region:
-        nearby = Q(nuts_region__in=NutsRegion.objects.filter(code__startswith=viewed.region[:4]))
+        nearby_mask = pools.region_mask(viewed.region[:4])
+        nearby_rank = pools.region_rank
     else:
-        nearby = Q(country=viewed.country)
+        nearby_mask = pools.country_mask(viewed.country)
+        nearby_rank = None
     if viewed.ecosystems:
-        # A correlated EXISTS lets the database stop at the pool's limit; "pk IN (subquery)"
-        # would first collect every profile of a popular ecosystem.
-        shares = Exists(
-            _EcosystemThrough.objects.filter(
-                organisation_id=OuterRef("pk"), industrialecosystem_id__in=viewed.ecosystems
-            )
-        )
-        pools += [
-            published.filter(shares, nearby),
-            published.clusters().filter(shares),
-            published.filter(shares, country=viewed.country),
+        shares = pools.ecosystems.having(viewed.ecosystems) & others
+        candidates += [
+            lambda: pools.first(shares & nearby_mask, nearby_rank),
+            lambda: pools.first(shares & pools.cluster, pools.kind_rank),
+            lambda: pools.first(shares & pools.country_mask(viewed.country)),
         ]
     elif not viewed.nace and viewed.keywords:
         # Nothing to pre-filter on but keywords: look for them among the nearby profiles.
-        pools.append(published.filter(nearby))
-    rows: dict[int, tuple] = {}
-    for pool in pools:
-        if len(rows) >= 2 * CANDIDATES_PER_POOL:
+        candidates.append(lambda: pools.first(nearby_mask & others, nearby_rank))
+    found: dict[int, None] = {}
+    for pool in candidates:
+        if len(found) >= 2 * CANDIDATES_PER_POOL:
             break
-        for row in pool.values_list(*_PROFILE_COLUMNS)[:CANDIDATES_PER_POOL]:
-            rows.setdefault(row[0], row)
-    profiles = {
-        pk: _Profile(
+        found.update(dict.fromkeys(pool().tolist()))
+    return list(found)
+
+
+_CANDIDATE_ROWS = (
+    "SELECT id, kind, country_id, nuts_region_id, latitude, longitude, keywords "
+    f"FROM {Organisation._meta.db_table} WHERE id IN (%s)"
+)
+
+
+def _candidate_rows(ids: list[int]) -> list[tuple]:
+    """The candidates' columns in one plain statement: for a few hundred rows, the ORM's
+    query building and JSON converters take twice as long as reading them."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CANDIDATE_ROWS % ", ".join(["%s"] * len(ids)), ids)
+        rows = cursor.fetchall()
+    # keywords: JSON text on SQLite, already a list on PostgreSQL (jsonb)
+    return [(*row[:6], json.loads(row[6]) if isinstance(row[6], str) else row[6]) for row in rows]
+
+
+def _candidates(viewed: _Profile, nearest: list[int], index: DirectoryIndex) -> list[_Profile]:
+    """The candidates' profiles: links from the index, the rest from the database."""
+    pools = _Pools.of(index)
+    positions = _candidate_positions(viewed, nearest, pools)
+    if not positions:
+        return []
+    links = {int(index.ids[position]): position for position in positions}
+    return [
+        _Profile(
             pk=pk,
             kind=kind,
             country=country,
@@ -234,21 +368,11 @@ def _candidates(viewed: _Profile, nearest: list[int]) -> list[_Profile]:
             latitude=lat,
             longitude=lon,
             keywords={str(k).casefold(): str(k) for k in keywords or []},
+            ecosystems=pools.ecosystems.of(links[pk]),
+            nace=pools.nace.of(links[pk]) if viewed.nace else set(),
         )
-        for pk, kind, country, region, lat, lon, keywords in rows.values()
-    }
-    if not profiles:
-        return []
-    for pk, ecosystem in _EcosystemThrough.objects.filter(organisation_id__in=profiles).values_list(
-        "organisation_id", "industrialecosystem_id"
-    ):
-        profiles[pk].ecosystems.add(ecosystem)
-    if viewed.nace:
-        for pk, code in _NaceThrough.objects.filter(organisation_id__in=profiles).values_list(
-            "organisation_id", "naceactivity_id"
-        ):
-            profiles[pk].nace.add(code)
-    return list(profiles.values())
+        for pk, kind, country, region, lat, lon, keywords in _candidate_rows(list(links))
+    ]
 
 
 def _reasons(organisation: Organisation, pk: int, match: _Match, names: dict) -> list[str]:
@@ -316,10 +440,18 @@ def _names(organisation: Organisation, matches: list[_Match]) -> dict:
     }
 
 
-def _ranked(organisation: Organisation, limit: int) -> list[tuple[int, float, list[str]]]:
+def _ranked(
+    organisation: Organisation,
+    limit: int,
+    *,
+    index: DirectoryIndex,
+    graph_fingerprint: tuple,
+) -> list[tuple[int, float, list[str]]]:
+    """The best ``limit`` candidates as (id, score, reasons), from the current ``index`` and the
+    partner graph of ``graph_fingerprint``."""
     viewed = _profile(organisation)
     nearest = dict(nearest_to_object("organisation", organisation.pk, limit=SEMANTIC_CANDIDATES))
-    candidates = _candidates(viewed, list(nearest))
+    candidates = _candidates(viewed, list(nearest), index)
     meaning = dict(
         zip(
             nearest,
@@ -329,7 +461,7 @@ def _ranked(organisation: Organisation, limit: int) -> list[tuple[int, float, li
         if nearest
         else {}
     )
-    graph = partner_graph()
+    graph = partner_graph(fingerprint=graph_fingerprint)
     shared = shared_partner_scores(organisation, [c.pk for c in candidates], graph)
     scored = []
     for candidate in candidates:
@@ -359,22 +491,29 @@ def similar_organisations(
 
     Never the profile itself, never an unpublished profile; only profiles sharing at least an
     ecosystem, a NACE sector (or division), a keyword, a partner or likeness by meaning. The
-    ranking is cached for a while per profile version, directory version and language;
-    profiles unpublished meanwhile are still left out.
+    ranking is cached for a while under the profile's version, the directory stamp, the partner
+    graph's fingerprint, the vectors' version and the language (see the module's docstring).
     """
-    key = ":".join(
-        [
-            "organisations:similar",
-            str(organisation.pk),
-            str(organisation.updated_at.timestamp() if organisation.updated_at else ""),
-            str(cache.get_or_set(DIRECTORY_VERSION_KEY, 1, timeout=None)),
-            str(limit),
-            get_language() or "",
-        ]
+    stamp = directory_stamp()
+    graph_fingerprint = partner_graph_fingerprint()
+    depends_on = (
+        organisation.updated_at.timestamp() if organisation.updated_at else None,
+        stamp,
+        graph_fingerprint,
+        vectors_version("organisation"),
+        limit,
+        get_language() or "",
     )
+    digest = hashlib.sha1(repr(depends_on).encode(), usedforsecurity=False).hexdigest()
+    key = f"organisations:similar:{organisation.pk}:{digest}"
     ranked = cache.get(key)
     if ranked is None:
-        ranked = _ranked(organisation, limit)
+        ranked = _ranked(
+            organisation,
+            limit,
+            index=directory_index(stamp=stamp),
+            graph_fingerprint=graph_fingerprint,
+        )
         cache.set(key, ranked, CACHE_SECONDS)
     return [
         SimilarOrganisation(organisation=candidate, score=score, reasons=reasons)

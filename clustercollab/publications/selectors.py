@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from clustercollab.content.models import ContentItem, folded
 from clustercollab.content.selectors import posting_organisations
 from clustercollab.core.moderation import ModerationStatus
+from clustercollab.core.selectors import any_row_refers_to
 from clustercollab.organisations.models import Organisation
 from clustercollab.partnering.models import Partnership
 from clustercollab.publications.models import Publication, PublicationType, TransitionResource
@@ -72,6 +73,10 @@ def awaiting_moderation(model: type[ContentItem]) -> QuerySet:
 
 def publications_of_organisation(organisation: Organisation, limit: int = 5) -> dict:
     """Published publications the organisation wrote, and good practices that came from it."""
+    if not any_row_refers_to(
+        organisation.pk, ((Publication, "authors"), (Publication, "source_organisations"))
+    ):
+        return {"authored": [], "good_practices": []}  # most organisations: one probe
     published = public_publications()
     return {
         "authored": list(published.filter(authors=organisation)[:limit]),

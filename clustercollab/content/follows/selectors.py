@@ -43,6 +43,8 @@ def search_follow_of_user(*, user: Any, search_list: str, search_query: str) -> 
 
 
 def organisation_follow_of_user(*, user: Any, organisation: Model) -> Follow | None:
+    if not getattr(user, "is_authenticated", False):
+        return None  # every visitor's profile pages: not even an empty query built
     return (
         follows_of_user(user)
         .filter(kind=FollowKind.ORGANISATION, organisation=organisation)

@@ -154,3 +154,22 @@ def test_publishing_makes_it_appear(client):
     assert SECRET in client.get("/news/").content.decode()
     assert SECRET in client.get("/").content.decode()
     assert SECRET in client.get(cast.organisation.get_absolute_url()).content.decode()
+
+
+def test_the_organisation_page_shows_events_it_organises_and_stories_involving_it(client):
+    cast = make_cast()
+    other = cast.other_organisation
+    organised = post_event(
+        actor=cast.outsider,
+        organisation=other,
+        submit=True,
+        organiser=cast.organisation,
+        title="Organised day",
+    )
+    story = post_story(actor=cast.outsider, organisation=other, submit=True, title="Involved story")
+    story.organisations_involved.set([cast.organisation])
+    for item in (organised, story):
+        services.content_moderate(item=item, actor=cast.staff, transition="publish")
+    page = client.get(cast.organisation.get_absolute_url()).content.decode()
+    assert "Organised day" in page
+    assert "Involved story" in page

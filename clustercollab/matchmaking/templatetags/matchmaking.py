@@ -4,6 +4,7 @@ from typing import Any
 from django import template
 from django.utils.formats import date_format
 
+from clustercollab.core.selectors import any_row_refers_to
 from clustercollab.matchmaking.models import MeetingRequest, Participant, RequestStatus
 from clustercollab.matchmaking.times import in_zone
 
@@ -65,6 +66,8 @@ def matchmaking_organisation_section(organisation: Any) -> dict:
     """The public events an organisation takes part in, for its public page (latest ten)."""
     from clustercollab.matchmaking.models import MatchmakingEvent
 
+    if not any_row_refers_to(organisation.pk, ((Participant, "organisation"),)):
+        return {"events": []}  # most organisations: one probe
     events = MatchmakingEvent.objects.filter(
         is_public=True, participants__organisation=organisation
     ).order_by("-booking_opens_at")[:10]

@@ -6,9 +6,17 @@ from django.utils import translation
 
 from clustercollab.core.models import Country, IndustrialEcosystem, NaceActivity, NutsRegion
 from clustercollab.core.moderation import ModerationStatus
-from clustercollab.organisations.models import OrganisationKind
+from clustercollab.matching.recommend import partner_graph
+from clustercollab.organisations.directory_index import directory_index
+from clustercollab.organisations.models import (
+    Organisation,
+    OrganisationKind,
+    Participation,
+    Project,
+)
 from clustercollab.organisations.similar import similar_organisations
 from clustercollab.organisations.tests.factories import make_organisation, make_user
+from clustercollab.organisations.warm_up import warm_up
 
 pytestmark = pytest.mark.django_db
 PUBLISHED = ModerationStatus.PUBLISHED
@@ -136,6 +144,43 @@ def test_a_profile_unpublished_after_the_ranking_was_cached_disappears(profiles)
     assert "Savo Hydrogen Cluster" not in _names(similar_organisations(profiles["viewed"]))
 
 
+def test_a_change_saved_by_another_process_shows_on_the_next_request(profiles):
+    viewed, bakery = profiles["viewed"], profiles["only_nearby"]
+    assert "Kuopio Bakery" not in _names(similar_organisations(viewed))
+    # As another process would: no signal reaches this one, only the database changes.
+    Organisation.ecosystems.through.objects.create(
+        organisation=bakery, industrialecosystem=IndustrialEcosystem.objects.get(slug="tourism")
+    )
+    assert "Kuopio Bakery" not in _names(similar_organisations(viewed))
+    Organisation.ecosystems.through.objects.create(
+        organisation=bakery,
+        industrialecosystem=IndustrialEcosystem.objects.get(slug="energy-renewables"),
+    )
+    assert "Kuopio Bakery" in _names(similar_organisations(viewed))
+    Organisation.objects.filter(pk=bakery.pk).update(status=ModerationStatus.ARCHIVED)
+    assert "Kuopio Bakery" not in _names(similar_organisations(viewed))
+
+
+def test_a_new_shared_partner_shows_on_the_next_request(profiles):
+    viewed, abroad = profiles["viewed"], profiles["abroad"]
+    partner = _profile("Test Research Partner", country="DE")
+
+    def reasons_of_abroad():
+        with translation.override("en"):
+            return next(
+                r.reasons
+                for r in similar_organisations(viewed)
+                if r.organisation.name == "Bavarian Fuel Cell Network"
+            )
+
+    assert reasons_of_abroad()[0] == "Shared ecosystem: Mobility-Transport-Automotive"
+    # Projects are not profiles: the partner graph's fingerprint, not the stamp, tells.
+    project = Project.objects.create(id="101099999", title="Test hydrogen project")
+    for member in (viewed, abroad, partner):
+        Participation.objects.create(project=project, organisation=member, role="participant")
+    assert reasons_of_abroad()[0] == "Shared partner: Test Research Partner"
+
+
 def test_a_profile_sharing_nothing_gets_no_suggestions(profiles):
     loner = _profile("Lonely Textile Mill", country="PT", ecosystems=["textiles"])
     assert similar_organisations(loner) == []
@@ -149,11 +194,26 @@ def test_it_takes_a_bounded_number_of_queries(profiles, django_assert_max_num_qu
     viewed = profiles["viewed"]
     for number in range(30):
         _profile(f"Renewables Company {number}", country="SE", ecosystems=["energy-renewables"])
-    # 12, plus one to check the partner graph is current and four to build it the first time.
-    with django_assert_max_num_queries(17):
+    # What every process keeps (the directory index, the partner graph) is built once.
+    directory_index()
+    partner_graph()
+    # The directory stamp, the partner graph's fingerprint and the vectors' version (the cache
+    # key), the viewed profile's ecosystems and NACE codes, the vectors, the candidates' rows,
+    # the names in the reasons and the published profiles shown: never one per candidate.
+    with django_assert_max_num_queries(11):
         similar_organisations(viewed)
-    with django_assert_max_num_queries(1):
-        similar_organisations(viewed)  # cached
+    # Cached: the key's three parts and the published profiles shown.
+    with django_assert_max_num_queries(4):
+        similar_organisations(viewed)
+
+
+def test_a_worker_warmed_up_builds_nothing_on_its_first_profile_page(
+    profiles, django_assert_max_num_queries
+):
+    warm_up()
+    # The box's own queries only (see above): no directory index or partner graph to build.
+    with django_assert_max_num_queries(11):
+        similar_organisations(profiles["viewed"])
 
 
 def test_the_profile_page_shows_the_box_with_links(client, profiles):

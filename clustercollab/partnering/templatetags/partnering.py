@@ -3,11 +3,21 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from clustercollab.core.selectors import any_row_refers_to
 from clustercollab.core.templatetags.audit import action_label
 from clustercollab.organisations.models import Organisation
 from clustercollab.partnering import selectors
+from clustercollab.partnering.models import Network, NetworkMember, PartnerPost, PartnershipMember
 
 register = template.Library()
+
+# Every way a partnership, network or post belongs to an organisation's page.
+ORGANISATION_SECTION_REFERENCES = (
+    (PartnershipMember, "organisation"),
+    (NetworkMember, "organisation"),
+    (Network, "organisation"),
+    (PartnerPost, "organisation"),
+)
 
 # Actions of this app that the core labels (created, published, archived…) do not say well.
 ACTION_LABELS = {
@@ -37,15 +47,24 @@ def partnering_for_organisation(context: dict, organisation: Organisation) -> di
     """The partnerships, networks and open posts of an organisation, and "Contact this cluster"."""
     user = context.get("user")
     own = organisation.pk in selectors.organisation_ids_of(user)
-    return {
+    section = {
         "organisation": organisation,
-        "partnerships": list(selectors.partnerships_of(organisation)),
-        "networks": list(selectors.networks_of(organisation)),
-        "network": selectors.network_of_profile(organisation),
-        "posts": list(selectors.posts_of_organisation(organisation)[:5]),
+        "partnerships": [],
+        "networks": [],
+        "network": None,
+        "posts": [],
         "can_contact": organisation.is_public and not own,
         "user": user,
     }
+    # Most organisations have none of these: one probe instead of four queries.
+    if any_row_refers_to(organisation.pk, ORGANISATION_SECTION_REFERENCES):
+        section.update(
+            partnerships=list(selectors.partnerships_of(organisation)),
+            networks=list(selectors.networks_of(organisation)),
+            network=selectors.network_of_profile(organisation),
+            posts=list(selectors.posts_of_organisation(organisation)[:5]),
+        )
+    return section
 
 
 @register.inclusion_tag("partnering/_dashboard_partnering.html")

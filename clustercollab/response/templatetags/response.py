@@ -2,8 +2,9 @@ from typing import Any
 
 from django import template
 
+from clustercollab.core.selectors import any_row_refers_to
 from clustercollab.response import selectors, services
-from clustercollab.response.models import LIVE_STATUSES, MatchStatus, Side
+from clustercollab.response.models import LIVE_STATUSES, MatchStatus, Side, SupplyListing
 
 register = template.Library()
 
@@ -30,6 +31,8 @@ def response_dashboard(user: Any) -> dict:
 @register.simple_tag
 def organisation_live_listings(organisation: Any) -> list:
     """The organisation's open offers and requests in active portals, for its public page."""
+    if not any_row_refers_to(organisation.pk, ((SupplyListing, "organisation"),)):
+        return []  # most organisations: one probe
     return list(
         organisation.supply_listings.filter(status__in=LIVE_STATUSES, portal__status="active")
         .select_related("portal", "category", "country", "nuts_region", "organisation")

@@ -333,3 +333,13 @@ def test_the_landing_page_shows_related_published_content_only(client, portal):
     landing = client.get(portal.get_absolute_url()).content.decode()
     assert "Mask exports reopen" in landing and official.get_absolute_url() in landing
     assert "Not yet checked" not in landing
+
+
+def test_the_organisation_page_shows_its_open_listings(client, portal, member):
+    organisation, admin = member
+    before = client.get(organisation.get_absolute_url()).content.decode()
+    assert "Crisis response: offers and requests" not in before
+    make_listing(portal, user=admin, organisation=organisation, item="FFP2 masks for the page")
+    page = client.get(organisation.get_absolute_url()).content.decode()
+    assert "Crisis response: offers and requests" in page
+    assert "FFP2 masks for the page" in page
