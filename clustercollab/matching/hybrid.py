@@ -88,3 +88,26 @@ def ranked_by_meaning(
     """``queryset`` narrowed to the fused matches of ``text``, best first (None: no vectors)."""
     ids = fused_ids(queryset, text, text_search=text_search, restrict=restrict)
     return None if ids is None else in_order(queryset, ids)
+
+
+def searched(
+    queryset: QuerySet,
+    text: str,
+    *,
+    meaning: bool,
+    text_search: Callable[[QuerySet, str], QuerySet],
+) -> QuerySet:
+    """The filtered ``queryset`` searched for ``text``: by words, or with ``meaning`` by words
+    and meaning fused (words alone until the kind has vectors: ``meaning_unavailable``)."""
+    if not text:
+        return queryset
+    if meaning:
+        ranked = ranked_by_meaning(queryset, text, text_search=text_search)
+        if ranked is not None:
+            return ranked
+    return text_search(queryset, text)
+
+
+def meaning_unavailable(kind: str, *, text: str, meaning: bool) -> bool:
+    """Whether a search asks for a match by meaning that cannot be given yet (no vectors)."""
+    return bool(text and meaning) and not vectors_ready(kind)

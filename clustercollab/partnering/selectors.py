@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from clustercollab.content.models import FundingCall
 from clustercollab.core.moderation import ModerationStatus
-from clustercollab.matching.hybrid import ranked_by_meaning
-from clustercollab.matching.selectors import vectors_ready
+from clustercollab.matching.hybrid import meaning_unavailable as hybrid_meaning_unavailable
+from clustercollab.matching.hybrid import searched
 from clustercollab.organisations.models import Membership, Organisation, Role
 from clustercollab.partnering.models import (
     ContactThread,
@@ -130,19 +130,17 @@ def filter_posts(queryset: QuerySet[PartnerPost], data: dict) -> QuerySet[Partne
         queryset = queryset.filter(
             Q(market_keywords__icontains=word) | Q(technology_keywords__icontains=word)
         )
-    if data.get("q") and data.get("meaning"):
-        ranked = ranked_by_meaning(queryset, data["q"], text_search=search_posts)
-        if ranked is not None:
-            return ranked
-    if data.get("q"):
-        queryset = search_posts(queryset, data["q"])
-    return queryset
+    return searched(
+        queryset, data.get("q") or "", meaning=bool(data.get("meaning")), text_search=search_posts
+    )
 
 
 def meaning_unavailable(form: Any) -> bool:
     """Whether the filters ask for a match by meaning that cannot be given yet (no vectors)."""
     cleaned = getattr(form, "cleaned_data", None) or {}
-    return bool(cleaned.get("q") and cleaned.get("meaning")) and not vectors_ready("partnerpost")
+    return hybrid_meaning_unavailable(
+        "partnerpost", text=cleaned.get("q") or "", meaning=bool(cleaned.get("meaning"))
+    )
 
 
 def listed_posts() -> QuerySet[PartnerPost]:

@@ -17,6 +17,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from clustercollab.core.models import NutsRegion
+from clustercollab.matching.hybrid import searched
 from clustercollab.response import selectors
 from clustercollab.response.models import (
     ForumPost,
@@ -145,7 +146,7 @@ def _searched(
 ) -> QuerySet:
     text = " ".join(str(params.get("q", "")).split())[:200]
     meaning = str(params.get("meaning", "")).strip().lower() in {"1", "true", "yes", "on"}
-    return selectors.searched(queryset, text, meaning=meaning, text_search=text_search)
+    return searched(queryset, text, meaning=meaning, text_search=text_search)
 
 
 @extend_schema_view(list=extend_schema(parameters=SEARCH_PARAMETERS))

@@ -1,6 +1,5 @@
 """Reads on response portals: figures, lists, the map, queues and exports."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -9,8 +8,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 
 from clustercollab.core.moderation import ModerationStatus
-from clustercollab.matching.hybrid import ranked_by_meaning
-from clustercollab.matching.selectors import vectors_ready
+from clustercollab.matching.hybrid import searched
 from clustercollab.organisations.models import Membership, Role
 from clustercollab.response.models import (
     LIVE_STATUSES,
@@ -137,29 +135,6 @@ def search_forum_posts(posts: QuerySet[ForumPost], text: str) -> QuerySet[ForumP
     for word in text.split()[:10]:
         posts = posts.filter(Q(title__icontains=word) | Q(body__icontains=word))
     return posts
-
-
-def searched(
-    queryset: QuerySet,
-    text: str,
-    *,
-    meaning: bool,
-    text_search: Callable[[QuerySet, str], QuerySet],
-) -> QuerySet:
-    """The filtered ``queryset`` searched for ``text``: by words, or with ``meaning`` by words
-    and meaning fused (words alone until the kind has vectors: ``meaning_unavailable``)."""
-    if not text:
-        return queryset
-    if meaning:
-        ranked = ranked_by_meaning(queryset, text, text_search=text_search)
-        if ranked is not None:
-            return ranked
-    return text_search(queryset, text)
-
-
-def meaning_unavailable(kind: str, *, text: str, meaning: bool) -> bool:
-    """Whether a search asks for a match by meaning that cannot be given yet (no vectors)."""
-    return bool(text and meaning) and not vectors_ready(kind)
 
 
 def listing_in_portal(portal: ResponsePortal, pk: int) -> SupplyListing:

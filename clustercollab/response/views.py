@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from clustercollab.matching.hybrid import meaning_unavailable
 from clustercollab.response import ranking, selectors, services
 from clustercollab.response.forms import (
     CommentForm,
@@ -136,7 +137,7 @@ def _meaning_context(form: Any, kind: str) -> dict:
     return {
         "query": text,
         "meaning": meaning,
-        "meaning_unavailable": selectors.meaning_unavailable(kind, text=text, meaning=meaning),
+        "meaning_unavailable": meaning_unavailable(kind, text=text, meaning=meaning),
     }
 
 
