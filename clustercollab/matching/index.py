@@ -7,7 +7,6 @@ search. Scores are cosine similarities (every vector has length 1): one matrix-v
 then ``argpartition`` for the top k.
 """
 
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ import numpy as np
 from django.db.models import F
 from django.utils import timezone
 
+from clustercollab.core.held import HeldPerProcess
 from clustercollab.matching.encoders import centred, passage_mean
 from clustercollab.matching.models import Embedding, VectorSet
 
@@ -102,7 +102,7 @@ class VectorMatrix:
         return answer
 
 
-_matrices: dict[tuple[str, str], VectorMatrix] = {}
+_matrices: HeldPerProcess[VectorMatrix] = HeldPerProcess(lambda loaded: loaded.version)
 _blas_limited = False
 
 
@@ -116,9 +116,6 @@ def _one_blas_thread() -> None:
 
         threadpool_limits(limits=1, user_api="blas")
         _blas_limited = True
-
-
-_lock = threading.Lock()
 
 
 def current_version(kind: str, model: str) -> tuple | None:
@@ -163,16 +160,7 @@ def matrix(kind: str, model: str) -> VectorMatrix | None:
     version = current_version(kind, model)
     if version is None:
         return None
-    key = (kind, model)
-    loaded = _matrices.get(key)
-    if loaded is not None and loaded.version == version:
-        return loaded
-    with _lock:
-        loaded = _matrices.get(key)
-        if loaded is None or loaded.version != version:
-            loaded = _load(kind, model, version)
-            _matrices[key] = loaded
-    return loaded
+    return _matrices.current((kind, model), version, lambda: _load(kind, model, version))
 
 
 def forget_loaded() -> None:

@@ -28,7 +28,6 @@ first recommendation (the benchmark database of 150,000 profiles).
 """
 
 import math
-import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -40,6 +39,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from scipy import sparse
 
+from clustercollab.core.held import HeldPerProcess
 from clustercollab.matching import partners, selectors
 from clustercollab.matching import reasons as reasons_module
 from clustercollab.organisations.models import Organisation, Participation, Project
@@ -88,8 +88,7 @@ class _Graph:
         return _programme_profiles(self.project_ids, self.project_members, len(self.ids))
 
 
-_graph_lock = threading.Lock()
-_graph_state: dict = {"graph": None}
+_graphs: HeldPerProcess[_Graph] = HeldPerProcess(lambda graph: graph.fingerprint)
 
 
 def _fingerprint() -> tuple:
@@ -191,12 +190,7 @@ def _graph(fingerprint: tuple | None = None) -> _Graph:
     """
     if fingerprint is None:
         fingerprint = _fingerprint()
-    with _graph_lock:
-        graph = _graph_state["graph"]
-        if graph is None or graph.fingerprint != fingerprint:
-            graph = _build_graph(fingerprint)
-            _graph_state["graph"] = graph
-        return graph
+    return _graphs.current("graph", fingerprint, lambda: _build_graph(fingerprint))
 
 
 def partner_graph(fingerprint: tuple | None = None) -> _Graph:

@@ -37,6 +37,7 @@ from django.conf import settings
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from clustercollab.core.held import HeldPerProcess
 from clustercollab.core.moderation import ModerationStatus
 from clustercollab.organisations.models import Organisation
 
@@ -529,8 +530,7 @@ def build_directory_index(using: str = "default") -> DirectoryIndex:
     )
 
 
-_indexes: dict[str, DirectoryIndex] = {}
-_lock = threading.Lock()
+_indexes: HeldPerProcess[DirectoryIndex] = HeldPerProcess(lambda index: index.stamp)
 
 
 def directory_index(using: str = "default", *, stamp: int | None = None) -> DirectoryIndex:
@@ -540,17 +540,9 @@ def directory_index(using: str = "default", *, stamp: int | None = None) -> Dire
     """
     if stamp is None:
         stamp = directory_stamp(using)
-    index = _indexes.get(using)
-    if index is not None and index.stamp == stamp:
-        return index
-    with _lock:
-        index = _indexes.get(using)
-        if index is None or index.stamp != stamp:
-            index = build_directory_index(using)
-            # Inside a transaction the index may hold rows a rollback will take back; its
-            # stamp then disappears with them, so it can never be taken for committed data.
-            _indexes[using] = index
-    return index
+    # Inside a transaction the index may hold rows a rollback will take back; its stamp then
+    # disappears with them, so it can never be taken for committed data.
+    return _indexes.current(using, stamp, lambda: build_directory_index(using))
 
 
 def forget_directory_indexes() -> None:

@@ -9,13 +9,13 @@ A profile change renews the stamp too; the reload then costs a few milliseconds 
 beside the index rebuild it accompanies.
 """
 
-import threading
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Model
 
+from clustercollab.core.held import HeldPerProcess
 from clustercollab.core.models import (
     Country,
     CountryGroup,
@@ -81,8 +81,7 @@ def _load(using: str, stamp: int) -> DirectoryTaxonomies:
     )
 
 
-_held: dict[str, DirectoryTaxonomies] = {}
-_lock = threading.Lock()
+_held: HeldPerProcess[DirectoryTaxonomies] = HeldPerProcess(lambda held: held.stamp)
 
 
 def directory_taxonomies(
@@ -94,14 +93,7 @@ def directory_taxonomies(
     """
     if stamp is None:
         stamp = directory_stamp(using)
-    held = _held.get(using)
-    if held is not None and held.stamp == stamp:
-        return held
-    with _lock:
-        held = _held.get(using)
-        if held is None or held.stamp != stamp:
-            held = _held[using] = _load(using, stamp)
-    return held
+    return _held.current(using, stamp, lambda: _load(using, stamp))
 
 
 def forget_directory_taxonomies() -> None:
