@@ -17,6 +17,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from clustercollab.core.models import NutsRegion
+from clustercollab.matching.forms import MeaningToggle
 from clustercollab.matching.hybrid import searched
 from clustercollab.response import selectors
 from clustercollab.response.models import (
@@ -145,7 +146,8 @@ def _searched(
     queryset: QuerySet, params: dict, text_search: Callable[[QuerySet, str], QuerySet]
 ) -> QuerySet:
     text = " ".join(str(params.get("q", "")).split())[:200]
-    meaning = str(params.get("meaning", "")).strip().lower() in {"1", "true", "yes", "on"}
+    # Read as every list's toggle reads it (the other APIs' meaning filter uses it too).
+    meaning = bool(MeaningToggle().value_from_datadict(params, {}, "meaning"))
     return searched(queryset, text, meaning=meaning, text_search=text_search)
 
 
