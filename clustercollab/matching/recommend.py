@@ -33,13 +33,14 @@ from functools import cached_property
 
 import numpy as np
 from django.core.cache import cache
-from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from scipy import sparse
 
 from clustercollab.core.held import HeldPerProcess
+from clustercollab.core.table_stamps import TableStamp
 from clustercollab.matching import partners, selectors
 from clustercollab.matching import reasons as reasons_module
 from clustercollab.organisations.models import Organisation, Participation, Project
@@ -66,7 +67,7 @@ class Recommendation:
 
 @dataclass
 class _Graph:
-    fingerprint: tuple
+    stamp: int
     ids: np.ndarray  # node → organisation id
     node: dict[int, int]  # organisation id → node
     adjacency: sparse.csr_matrix
@@ -88,19 +89,23 @@ class _Graph:
         return _programme_profiles(self.project_ids, self.project_members, len(self.ids))
 
 
-_graphs: HeldPerProcess[_Graph] = HeldPerProcess(lambda graph: graph.fingerprint)
+_graphs: HeldPerProcess[_Graph] = HeldPerProcess(lambda graph: graph.stamp)
 
 
-def _fingerprint() -> tuple:
-    """Row count and last id of every table the graph is built from, in one query."""
-    parts = []
-    for model in (Participation, PartnershipMember, NetworkMember, Network):
-        table = connection.ops.quote_name(model._meta.db_table)
-        column = connection.ops.quote_name(model._meta.pk.column)
-        parts.append(f"(SELECT COUNT(*) FROM {table}), (SELECT MAX({column}) FROM {table})")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))  # noqa: S608 - table names from the models
-        return tuple(cursor.fetchone())
+def _graph_tables() -> list[str]:
+    return [
+        model._meta.db_table
+        for model in (Participation, Project, PartnershipMember, NetworkMember, Network)
+    ]
+
+
+# Renewed by triggers on every write to those tables (``install_partner_graph_stamp``).
+PARTNER_GRAPH_STAMP = TableStamp("matching_partner_graph", _graph_tables, trigger="graph_stamp")
+
+
+def install_partner_graph_stamp(connection: BaseDatabaseWrapper) -> None:
+    """Create the graph stamp's table and triggers (idempotent; after every migrate)."""
+    PARTNER_GRAPH_STAMP.install(connection)
 
 
 def _numbered(values: list) -> tuple[np.ndarray, list]:
@@ -110,7 +115,7 @@ def _numbered(values: list) -> tuple[np.ndarray, list]:
     return np.asarray(column, dtype=np.int64), list(numbers)
 
 
-def _build_graph(fingerprint: tuple) -> _Graph:
+def _build_graph(stamp: int) -> _Graph:
     """The graph from every project, partnership and network membership (one group each)."""
     sources = {
         "project": list(
@@ -143,7 +148,7 @@ def _build_graph(fingerprint: tuple) -> _Graph:
         np.concatenate(groups), np.searchsorted(ids, organisations), len(ids)
     )
     return _Graph(
-        fingerprint,
+        stamp,
         ids,
         {int(pk): i for i, pk in enumerate(ids)},
         adjacency,
@@ -182,29 +187,29 @@ def _programme_profiles(
     )
 
 
-def _graph(fingerprint: tuple | None = None) -> _Graph:
+def _graph(stamp: int | None = None) -> _Graph:
     """The co-participation graph, rebuilt when projects, partnerships or networks change.
 
-    Checking costs four small aggregate queries (one statement; none when the caller has just
-    read the ``fingerprint``); callers fetch it once per ranking.
+    Checking costs one tiny query (none when the caller has just read the ``stamp``); callers
+    fetch the graph once per ranking.
     """
-    if fingerprint is None:
-        fingerprint = _fingerprint()
-    return _graphs.current("graph", fingerprint, lambda: _build_graph(fingerprint))
+    if stamp is None:
+        stamp = PARTNER_GRAPH_STAMP.read()
+    return _graphs.current("graph", stamp, lambda: _build_graph(stamp))
 
 
-def partner_graph(fingerprint: tuple | None = None) -> _Graph:
+def partner_graph(stamp: int | None = None) -> _Graph:
     """The current co-participation graph (pass it to the helpers below to fetch it once).
 
-    ``fingerprint``: ``partner_graph_fingerprint()`` if the caller has just read it.
+    ``stamp``: ``partner_graph_stamp()`` if the caller has just read it.
     """
-    return _graph(fingerprint)
+    return _graph(stamp)
 
 
-def partner_graph_fingerprint() -> tuple:
+def partner_graph_stamp() -> int:
     """What identifies the graph's data in every process: part of the key of any cached answer
     that depends on partners."""
-    return _fingerprint()
+    return PARTNER_GRAPH_STAMP.read()
 
 
 def existing_partner_ids(organisation: Organisation, graph: _Graph | None = None) -> set[int]:

@@ -14,15 +14,8 @@ taxonomies (``install_directory_stamp``, run after every migrate). Every request
 (one tiny query), so a profile saved in another process, or by a bulk update that sends no
 signal, shows on the next request of every process.
 
-- SQLite (one writer at a time anyway): the triggers set a one-row table to a new random value.
-  Random rather than a counter, so that a rolled-back write can never make an old value stand
-  for new data.
-- PostgreSQL: writers must not queue on one row (a long import would hold it to its commit and
-  stall every profile save; two multi-row writers could deadlock), so each writing statement
-  *inserts* a row into a change log instead, and the stamp is derived from the log's visible
-  rows (count, sum and largest id) and the one-row table's generation. A transaction that took
-  an id before another's commit changes the count when it commits in turn. When the log grows
-  long, the next rebuild empties it and renews the generation (``_prune_changes``).
+How the stamp is kept on each database (without making profile writers queue on
+PostgreSQL): ``core.table_stamps``.
 """
 
 import json
@@ -39,15 +32,12 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from clustercollab.core.held import HeldPerProcess
 from clustercollab.core.moderation import ModerationStatus
+from clustercollab.core.table_stamps import TableStamp
 from clustercollab.organisations.models import Organisation
 
 if TYPE_CHECKING:
     from clustercollab.organisations.candidates import TextCandidates
 
-STAMP_TABLE = "organisations_directory_stamp"
-CHANGES_TABLE = "organisations_directory_changes"
-# The change log is emptied when it holds more rows than this (PostgreSQL).
-PRUNE_CHANGES_ABOVE = 1000
 ORGANISATION_TABLE = Organisation._meta.db_table
 PUBLISHED = ModerationStatus.PUBLISHED.value
 LINK_RELATIONS = {
@@ -81,102 +71,23 @@ def _watched_tables() -> list[str]:
 
 # --- the stamp ---------------------------------------------------------------------------------
 
-
-def _sqlite_stamp_statements() -> list[str]:
-    statements = [
-        f"CREATE TABLE IF NOT EXISTS {STAMP_TABLE} "
-        "(id integer PRIMARY KEY CHECK (id = 1), stamp integer NOT NULL)",
-        f"INSERT OR IGNORE INTO {STAMP_TABLE} (id, stamp) VALUES (1, random())",
-    ]
-    for table in _watched_tables():
-        for operation in ("insert", "update", "delete"):
-            statements.append(
-                f"CREATE TRIGGER IF NOT EXISTS {table}_stamp_{operation} AFTER "
-                f"{operation.upper()} ON {table} BEGIN "
-                f"UPDATE {STAMP_TABLE} SET stamp = random() WHERE id = 1; END"
-            )
-    return statements
-
-
-_PG_NEW_STAMP = "floor((random() - 0.5) * 9.0e18)::bigint"
-
-
-def _pg_stamp_statements() -> list[str]:
-    statements = [
-        f"CREATE TABLE IF NOT EXISTS {STAMP_TABLE} "
-        "(id integer PRIMARY KEY CHECK (id = 1), stamp bigint NOT NULL)",
-        f"INSERT INTO {STAMP_TABLE} (id, stamp) VALUES (1, {_PG_NEW_STAMP}) ON CONFLICT DO NOTHING",
-        f"CREATE TABLE IF NOT EXISTS {CHANGES_TABLE} (id bigserial PRIMARY KEY)",
-        f"""CREATE OR REPLACE FUNCTION {STAMP_TABLE}_renew() RETURNS trigger
-            LANGUAGE plpgsql AS $$
-        BEGIN
-            INSERT INTO {CHANGES_TABLE} DEFAULT VALUES;
-            RETURN NULL;
-        END $$""",
-    ]
-    for table in _watched_tables():
-        statements += [
-            f"DROP TRIGGER IF EXISTS {table}_stamp ON {table}",
-            f"CREATE TRIGGER {table}_stamp AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {STAMP_TABLE}_renew()",
-        ]
-    return statements
+DIRECTORY_STAMP = TableStamp(
+    "organisations_directory", _watched_tables, trigger="stamp", prune_above=1000
+)
 
 
 def install_directory_stamp(connection: BaseDatabaseWrapper) -> None:
     """Create the stamp table and the triggers that renew it (idempotent)."""
-    if connection.vendor == "sqlite":
-        statements = _sqlite_stamp_statements()
-    elif connection.vendor == "postgresql":
-        statements = _pg_stamp_statements()
-    else:
-        return
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+    DIRECTORY_STAMP.install(connection)
 
 
 def renew_directory_stamp(using: str = "default") -> None:
     """Make every process rebuild its index (for changes the triggers do not see)."""
-    connection = connections[using]
-    new_stamp = "random()" if connection.vendor == "sqlite" else _PG_NEW_STAMP
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {STAMP_TABLE} SET stamp = {new_stamp} WHERE id = 1")
+    DIRECTORY_STAMP.renew(using)
 
 
 def directory_stamp(using: str = "default") -> int:
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"SELECT s.stamp, c.n, c.total, c.top FROM {STAMP_TABLE} s CROSS JOIN "
-                "(SELECT count(*) AS n, coalesce(sum(id), 0) AS total, "
-                f"coalesce(max(id), 0) AS top FROM {CHANGES_TABLE}) c WHERE s.id = 1"
-            )
-            row = cursor.fetchone()
-            # Tuples of ints hash alike in every process (no hash randomisation for ints).
-            return hash(tuple(int(part) for part in row)) if row else 0
-        cursor.execute(f"SELECT stamp FROM {STAMP_TABLE} WHERE id = 1")
-        row = cursor.fetchone()
-    return int(row[0]) if row else 0
-
-
-def _prune_changes(connection: BaseDatabaseWrapper) -> None:
-    """Empty a long change log (PostgreSQL), renewing the generation in the same statement.
-
-    The new generation keeps every stamp taken before unique: a process whose index missed a
-    change removed here can never find its old stamp again.
-    """
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH gone AS (DELETE FROM {CHANGES_TABLE} "
-            f"WHERE (SELECT count(*) FROM {CHANGES_TABLE}) > %s RETURNING 1) "
-            f"UPDATE {STAMP_TABLE} SET stamp = {_PG_NEW_STAMP} "
-            "WHERE id = 1 AND EXISTS (SELECT 1 FROM gone)",
-            [PRUNE_CHANGES_ABOVE],
-        )
+    return DIRECTORY_STAMP.read(using)
 
 
 # --- columns -----------------------------------------------------------------------------------
@@ -424,7 +335,7 @@ def build_directory_index(using: str = "default") -> DirectoryIndex:
     from clustercollab.organisations.taxonomies import directory_taxonomies
 
     connection = connections[using]
-    _prune_changes(connection)
+    DIRECTORY_STAMP.prune(connection)
     stamp = directory_stamp(using)
     ids_in_name_order: list[int] = []
     encoders = {name: _Encoder() for name in ("kind", "country", "region", "label")}

@@ -13,7 +13,7 @@ directory's in-memory index (``directory_index.py``, current with the directory 
 page reads only the candidates' coordinates and keywords from the database.
 
 A ranking is cached for a while under everything it depends on that another process may
-change: the directory stamp (any profile or its links), the partner graph's fingerprint and the
+change: the directory stamp (any profile or its links), the partner graph's stamp and the
 version of the profiles' vectors, besides the profile's own version and the language.
 """
 
@@ -36,7 +36,7 @@ from clustercollab.matching import partners as matching_partners
 from clustercollab.matching import reasons as matching_reasons
 from clustercollab.matching.recommend import (
     partner_graph,
-    partner_graph_fingerprint,
+    partner_graph_stamp,
     shared_partner_scores,
     shared_partners_reasons,
     still_published,
@@ -445,10 +445,10 @@ def _ranked(
     limit: int,
     *,
     index: DirectoryIndex,
-    graph_fingerprint: tuple,
+    graph_stamp: int,
 ) -> list[tuple[int, float, list[str]]]:
     """The best ``limit`` candidates as (id, score, reasons), from the current ``index`` and the
-    partner graph of ``graph_fingerprint``."""
+    partner graph of ``graph_stamp``."""
     viewed = _profile(organisation)
     nearest = dict(nearest_to_object("organisation", organisation.pk, limit=SEMANTIC_CANDIDATES))
     candidates = _candidates(viewed, list(nearest), index)
@@ -461,7 +461,7 @@ def _ranked(
         if nearest
         else {}
     )
-    graph = partner_graph(fingerprint=graph_fingerprint)
+    graph = partner_graph(stamp=graph_stamp)
     shared = shared_partner_scores(organisation, [c.pk for c in candidates], graph)
     scored = []
     for candidate in candidates:
@@ -492,14 +492,14 @@ def similar_organisations(
     Never the profile itself, never an unpublished profile; only profiles sharing at least an
     ecosystem, a NACE sector (or division), a keyword, a partner or likeness by meaning. The
     ranking is cached for a while under the profile's version, the directory stamp, the partner
-    graph's fingerprint, the vectors' version and the language (see the module's docstring).
+    graph's stamp, the vectors' version and the language (see the module's docstring).
     """
     stamp = directory_stamp()
-    graph_fingerprint = partner_graph_fingerprint()
+    graph_stamp = partner_graph_stamp()
     depends_on = (
         organisation.updated_at.timestamp() if organisation.updated_at else None,
         stamp,
-        graph_fingerprint,
+        graph_stamp,
         vectors_version("organisation"),
         limit,
         get_language() or "",
@@ -512,7 +512,7 @@ def similar_organisations(
             organisation,
             limit,
             index=directory_index(stamp=stamp),
-            graph_fingerprint=graph_fingerprint,
+            graph_stamp=graph_stamp,
         )
         cache.set(key, ranked, CACHE_SECONDS)
     return [

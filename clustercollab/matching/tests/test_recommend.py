@@ -9,7 +9,11 @@ from django.utils import timezone, translation
 from clustercollab.core.models import Country
 from clustercollab.core.moderation import ModerationStatus
 from clustercollab.matching import partners
-from clustercollab.matching.recommend import existing_partner_ids, recommended_partners
+from clustercollab.matching.recommend import (
+    existing_partner_ids,
+    partner_graph_stamp,
+    recommended_partners,
+)
 from clustercollab.organisations.models import Participation, Project
 from clustercollab.organisations.tests.factories import make_organisation, make_user
 from clustercollab.partnering.models import (
@@ -108,6 +112,19 @@ def test_a_more_telling_shared_partner_ranks_higher_and_the_graph_follows_new_li
     _project(4, network["a"], network["c"])  # A now works with C
     cache.clear()
     assert "Test Candidate C" not in _recommended(network["a"])
+
+
+def test_the_graph_follows_a_bulk_update_that_keeps_every_row_count(network):
+    # U's place in project 3 (with B) goes to E: no signal, no new row, the same largest id.
+    assert existing_partner_ids(network["e"]) == {network["d"].pk}
+    before = partner_graph_stamp()
+    Participation.objects.filter(project_id="101000003", organisation=network["u"]).update(
+        organisation=network["e"]
+    )
+    assert partner_graph_stamp() != before
+    assert existing_partner_ids(network["e"]) == {network["b"].pk, network["d"].pk}
+    cache.clear()
+    assert "Test Candidate E" not in _recommended(network["b"])
 
 
 def test_a_profile_unpublished_after_the_ranking_was_cached_disappears(network):

@@ -13,9 +13,8 @@ from django.db import connection, transaction
 
 from clustercollab.core.models import Country
 from clustercollab.core.moderation import ModerationStatus
-from clustercollab.organisations import directory_index as index_module
 from clustercollab.organisations.directory_index import (
-    CHANGES_TABLE,
+    DIRECTORY_STAMP,
     directory_index,
     directory_stamp,
 )
@@ -37,7 +36,7 @@ def _taxonomies():
 
 def _changes() -> int:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {CHANGES_TABLE}")
+        cursor.execute(f"SELECT count(*) FROM {DIRECTORY_STAMP.changes_table}")
         return cursor.fetchone()[0]
 
 
@@ -81,7 +80,7 @@ def test_a_profile_save_does_not_wait_for_another_open_transaction_writing_profi
 
 
 def test_a_long_change_log_is_emptied_by_the_next_rebuild(monkeypatch):
-    monkeypatch.setattr(index_module, "PRUNE_CHANGES_ABOVE", 3)
+    monkeypatch.setattr(DIRECTORY_STAMP, "prune_above", 3)
     organisation = make_organisation(name="Test Logged Writes", status=ModerationStatus.PUBLISHED)
     seen = set()
     for number in range(5):

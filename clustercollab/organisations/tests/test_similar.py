@@ -174,7 +174,7 @@ def test_a_new_shared_partner_shows_on_the_next_request(profiles):
             )
 
     assert reasons_of_abroad()[0] == "Shared ecosystem: Mobility-Transport-Automotive"
-    # Projects are not profiles: the partner graph's fingerprint, not the stamp, tells.
+    # Projects are not profiles: the partner graph's stamp, not the directory's, tells.
     project = Project.objects.create(id="101099999", title="Test hydrogen project")
     for member in (viewed, abroad, partner):
         Participation.objects.create(project=project, organisation=member, role="participant")
@@ -197,7 +197,7 @@ def test_it_takes_a_bounded_number_of_queries(profiles, django_assert_max_num_qu
     # What every process keeps (the directory index, the partner graph) is built once.
     directory_index()
     partner_graph()
-    # The directory stamp, the partner graph's fingerprint and the vectors' version (the cache
+    # The directory stamp, the partner graph's stamp and the vectors' version (the cache
     # key), the viewed profile's ecosystems and NACE codes, the vectors, the candidates' rows,
     # the names in the reasons and the published profiles shown: never one per candidate.
     with django_assert_max_num_queries(11):
