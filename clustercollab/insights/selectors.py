@@ -2,8 +2,8 @@
 
 Every figure is a grouped count (or sum) computed by the database, never by loading rows. The
 whole set for one filter (country, ecosystem) and language is cached until the data changes:
-the cache key carries this app's version (bumped by signals, see apps.py) and the directory's
-version (bumped by bulk imports through ``organisations.selectors.directory_changed``), and the
+the cache key carries this app's version (bumped by signals, see apps.py) and the directory
+stamp (renewed by database triggers on every write to the profiles), and the
 entry expires after ``INSIGHTS_CACHE_SECONDS`` in any case. The last set computed for a filter
 is also kept (``INSIGHTS_STALE_SECONDS``) and shown while a task computes the new one.
 """
@@ -24,6 +24,7 @@ from clustercollab.content.models import Event, FundingCall, News, SuccessStory
 from clustercollab.core.models import Country, CountryGroup, IndustrialEcosystem, NutsRegion
 from clustercollab.core.moderation import ModerationStatus
 from clustercollab.matchmaking.models import MatchmakingEvent, Meeting, MeetingStatus, Participant
+from clustercollab.organisations.directory_index import directory_stamp
 from clustercollab.organisations.models import (
     CLUSTER_KINDS,
     MEMBER_COUNT_FIELDS,
@@ -32,7 +33,6 @@ from clustercollab.organisations.models import (
     OrganisationKind,
     Source,
 )
-from clustercollab.organisations.selectors import DIRECTORY_VERSION_KEY
 from clustercollab.partnering.models import ExpressionOfInterest, PartnerPost
 from clustercollab.response.models import Side, SupplyListing
 
@@ -145,8 +145,7 @@ def refresh_figures(filters: InsightsFilters) -> DashboardFigures:
 
 def _versions() -> str:
     version = cache.get_or_set(VERSION_KEY, 1, timeout=None)
-    directory_version = cache.get_or_set(DIRECTORY_VERSION_KEY, 1, timeout=None)
-    return f"{version}:{directory_version}"
+    return f"{version}:{directory_stamp()}"
 
 
 def _cache_key(filters: InsightsFilters) -> str:

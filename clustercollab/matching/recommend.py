@@ -43,9 +43,9 @@ from clustercollab.core.held import HeldPerProcess
 from clustercollab.core.table_stamps import TableStamp
 from clustercollab.matching import partners, selectors
 from clustercollab.matching import reasons as reasons_module
+from clustercollab.organisations.directory_index import directory_stamp
 from clustercollab.organisations.models import Organisation, Participation, Project
 from clustercollab.organisations.search import search_organisations
-from clustercollab.organisations.selectors import DIRECTORY_VERSION_KEY
 from clustercollab.partnering.models import Network, NetworkMember, PartnershipMember
 
 CACHE_SECONDS = 15 * 60
@@ -433,9 +433,10 @@ def _cached_recommendations(
     exclude_partners: bool,
     limit: int,
 ) -> list[Recommendation]:
-    version = cache.get_or_set(DIRECTORY_VERSION_KEY, 1, timeout=None)
-    stamp = organisation.updated_at.timestamp() if organisation.updated_at else ""
-    key = f"matching:{purpose}:{organisation.pk}:{stamp}:{version}:{limit}:{get_language()}"
+    # Every process sees the same stamps (database triggers renew them), so a ranking is never
+    # served after the profiles or the partner graph changed, whichever process changed them.
+    versions = f"{directory_stamp()}:{partner_graph_stamp()}"
+    key = f"matching:{purpose}:{organisation.pk}:{versions}:{limit}:{get_language()}"
     ranked = cache.get(key)
     if ranked is None:
         ranked = _ranked(
@@ -469,8 +470,8 @@ def recommended_partners(organisation: Organisation, *, limit: int = 20) -> list
     """Published organisations this one has never worked with and probably should, best first.
 
     Never the organisation itself, an unpublished profile, or an existing partner (a shared
-    CORDIS project, strategic partnership or network). Cached per profile version and
-    directory version; profiles unpublished meanwhile are still left out.
+    CORDIS project, strategic partnership or network). Cached until a profile or the
+    partner graph changes (``CACHE_SECONDS`` at most).
     """
     return _cached_recommendations(
         organisation,

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.db import connections
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,27 +16,11 @@ def _install_search_structures(sender: AppConfig, using: str = "default", **kwar
     install_directory_stamp(connections[using])
 
 
-def _directory_changed(sender: Any, **kwargs: Any) -> None:
-    from clustercollab.organisations.selectors import directory_changed
-
-    directory_changed()
-
-
 class OrganisationsConfig(AppConfig):
     name = "clustercollab.organisations"
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
-        from clustercollab.organisations.models import Organisation
-
-        for signal in (post_save, post_delete):
-            signal.connect(_directory_changed, sender=Organisation, dispatch_uid="directory")
-        for field in ("ecosystems", "nace_activities", "emerging_industries"):
-            m2m_changed.connect(
-                _directory_changed,
-                sender=getattr(Organisation, field).through,
-                dispatch_uid=f"directory-{field}",
-            )
         post_migrate.connect(
             _install_search_structures, sender=self, dispatch_uid="organisations-search-index"
         )

@@ -24,13 +24,13 @@ from django.utils.translation import gettext as _
 
 from clustercollab.core.models import NaceActivity
 from clustercollab.core.moderation import ModerationStatus
+from clustercollab.organisations.directory_index import directory_stamp
 from clustercollab.organisations.filters import (
     EU_CHOICES,
     LABEL_CHOICES,
     OrganisationFilterSet,
 )
 from clustercollab.organisations.models import Organisation, OrganisationKind
-from clustercollab.organisations.selectors import DIRECTORY_VERSION_KEY
 from clustercollab.organisations.taxonomies import DirectoryTaxonomies
 
 # Member-count bands offered as facet values: (members_min, members_max).
@@ -69,7 +69,7 @@ def _cached(parts: tuple, compute: Callable[[], Any]) -> Any:
     timeout = settings.DIRECTORY_COUNTS_CACHE_SECONDS
     if not timeout:
         return compute()
-    version = cache.get_or_set(DIRECTORY_VERSION_KEY, 1, timeout=None)
+    version = directory_stamp(parts[0])  # parts: (database alias, SQL, parameters)
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     key = f"organisations:directory-facet:{version}:{digest}"
     value = cache.get(key)
@@ -85,8 +85,7 @@ def _directory_sizes(using: str) -> dict[str, int]:
     Cached until the next change to the directory: the facets use it to skip empty relations and
     to choose which side of a join to walk.
     """
-    version = cache.get_or_set(DIRECTORY_VERSION_KEY, 1, timeout=None)
-    key = f"organisations:directory-sizes:{using}:{version}"
+    key = f"organisations:directory-sizes:{using}:{directory_stamp(using)}"
     sizes = cache.get(key)
     if sizes is None:
         sizes = {

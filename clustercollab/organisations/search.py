@@ -212,11 +212,10 @@ def needs_similarity(text: str, *, using: str = "default") -> bool:
         return False
     text = " ".join(text.split())
     # Remembered until the directory changes: the answer depends only on the words.
-    from clustercollab.organisations.selectors import DIRECTORY_VERSION_KEY
+    from clustercollab.organisations.directory_index import directory_stamp
 
-    version = cache.get_or_set(DIRECTORY_VERSION_KEY, 1, timeout=None)
     key = (
-        f"organisations:needs-similarity:{using}:{version}:"
+        f"organisations:needs-similarity:{using}:{directory_stamp(using)}:"
         + hashlib.sha256(text.encode()).hexdigest()[:32]
     )
     answer = cache.get(key)
@@ -565,7 +564,4 @@ def rebuild_search_index(
             cursor.execute(f"DELETE FROM {VOCABULARY_TABLE}")
             cursor.execute(_pg_fill_vocabulary_sql())
     analyse_tables(connection)
-    from clustercollab.organisations.selectors import directory_changed
-
-    directory_changed()
     return len(ids)

@@ -468,17 +468,6 @@ def _form_notices(form: forms.Form) -> list[str]:
     return notices
 
 
-DIRECTORY_VERSION_KEY = "organisations:directory-version"
-
-
-def directory_changed() -> None:
-    """Forget every cached directory count (called when profiles or their links change)."""
-    try:
-        cache.incr(DIRECTORY_VERSION_KEY)
-    except ValueError:
-        cache.set(DIRECTORY_VERSION_KEY, 1, timeout=None)
-
-
 def directory_results(
     params: QueryDict, *, with_facets: bool = True, stamp: int | None = None
 ) -> DirectoryResults:

@@ -15,7 +15,6 @@ from clustercollab.organisations.importers.fingerprint import (
 )
 from clustercollab.organisations.models import Organisation, Source
 from clustercollab.organisations.search import analyse_tables
-from clustercollab.organisations.selectors import directory_changed
 
 
 class Command(BaseCommand):
@@ -87,9 +86,9 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
-        # The triggers indexed the bulk writes; refresh the statistics and the cached counts.
+        # The triggers indexed the bulk writes (and renewed the directory stamp, which every
+        # cached count is keyed by); refresh the planner's statistics.
         analyse_tables()
-        directory_changed()
         demo_data_import_record(
             fingerprint=fingerprint,
             summary={
