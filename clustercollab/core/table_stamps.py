@@ -13,7 +13,7 @@ signal and writes from other processes count too.
   *inserts* a row into a change log instead, and the stamp is derived from the log's visible
   rows (count, sum and largest id) and the one-row table's generation. A transaction that took
   an id before another's commit changes the count when it commits in turn. When the log grows
-  long, ``prune`` empties it and renews the generation.
+  long, the next rebuild empties it and renews the generation (``read_for_rebuild``).
 """
 
 from collections.abc import Callable
@@ -116,15 +116,18 @@ class TableStamp:
             row = cursor.fetchone()
         return int(row[0]) if row else 0
 
-    def prune(self, connection: BaseDatabaseWrapper) -> None:
-        """Empty a long change log (PostgreSQL), renewing the generation in the same statement.
-
-        Call it just before a rebuild reads the stamp. The new generation keeps every stamp
-        taken before unique: a process that missed a change removed here can never find its
-        old stamp again.
+    def read_for_rebuild(self, using: str = "default") -> int:
+        """The stamp a rebuild records as the one it was built from: ``read`` after emptying a
+        long change log (PostgreSQL) under a new generation, so that the log, which every read
+        counts, stays short. The new generation keeps every stamp taken before unique: a process
+        that missed a change removed here can never find its old stamp again.
         """
-        if connection.vendor != "postgresql":
-            return
+        connection = connections[using]
+        if connection.vendor == "postgresql":
+            self._prune(connection)
+        return self.read(using)
+
+    def _prune(self, connection: BaseDatabaseWrapper) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"WITH gone AS (DELETE FROM {self.changes_table} "

@@ -115,8 +115,9 @@ def _numbered(values: list) -> tuple[np.ndarray, list]:
     return np.asarray(column, dtype=np.int64), list(numbers)
 
 
-def _build_graph(stamp: int) -> _Graph:
+def _build_graph() -> _Graph:
     """The graph from every project, partnership and network membership (one group each)."""
+    stamp = PARTNER_GRAPH_STAMP.read_for_rebuild()
     sources = {
         "project": list(
             Participation.objects.order_by().values_list("project_id", "organisation_id")
@@ -195,7 +196,7 @@ def _graph(stamp: int | None = None) -> _Graph:
     """
     if stamp is None:
         stamp = PARTNER_GRAPH_STAMP.read()
-    return _graphs.current("graph", stamp, lambda: _build_graph(stamp))
+    return _graphs.current("graph", stamp, _build_graph)
 
 
 def partner_graph(stamp: int | None = None) -> _Graph:
@@ -402,9 +403,13 @@ def _reasons(
 
 
 def _ranked(
-    organisation: Organisation, *, weights: dict[str, float], exclude_partners: bool, limit: int
+    organisation: Organisation,
+    graph: _Graph,
+    *,
+    weights: dict[str, float],
+    exclude_partners: bool,
+    limit: int,
 ) -> list[tuple[int, float, list[str]]]:
-    graph = _graph()
     candidates = _candidates(organisation, graph, exclude_partners=exclude_partners)
     if not candidates.ids:
         return []
@@ -435,17 +440,24 @@ def _cached_recommendations(
 ) -> list[Recommendation]:
     # Every process sees the same stamps (database triggers renew them), so a ranking is never
     # served after the profiles or the partner graph changed, whichever process changed them.
-    versions = f"{directory_stamp()}:{partner_graph_stamp()}"
+    graph_stamp = partner_graph_stamp()
+    versions = f"{directory_stamp()}:{graph_stamp}"
     key = f"matching:{purpose}:{organisation.pk}:{versions}:{limit}:{get_language()}"
     ranked = cache.get(key)
     if ranked is None:
         ranked = _ranked(
-            organisation, weights=weights, exclude_partners=exclude_partners, limit=limit
+            organisation,
+            _graph(graph_stamp),
+            weights=weights,
+            exclude_partners=exclude_partners,
+            limit=limit,
         )
         cache.set(key, ranked, CACHE_SECONDS)
     if not ranked:
         return []
-    excluded = existing_partner_ids(organisation) if exclude_partners else set()
+    excluded = (
+        existing_partner_ids(organisation, _graph(graph_stamp)) if exclude_partners else set()
+    )
     return [
         Recommendation(organisation=candidate, score=score, reasons=reasons)
         for candidate, score, reasons in still_published(ranked)

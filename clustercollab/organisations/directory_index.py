@@ -71,9 +71,7 @@ def _watched_tables() -> list[str]:
 
 # --- the stamp ---------------------------------------------------------------------------------
 
-DIRECTORY_STAMP = TableStamp(
-    "organisations_directory", _watched_tables, trigger="stamp", prune_above=1000
-)
+DIRECTORY_STAMP = TableStamp("organisations_directory", _watched_tables, trigger="stamp")
 
 
 def install_directory_stamp(connection: BaseDatabaseWrapper) -> None:
@@ -335,8 +333,7 @@ def build_directory_index(using: str = "default") -> DirectoryIndex:
     from clustercollab.organisations.taxonomies import directory_taxonomies
 
     connection = connections[using]
-    DIRECTORY_STAMP.prune(connection)
-    stamp = directory_stamp(using)
+    stamp = DIRECTORY_STAMP.read_for_rebuild(using)
     ids_in_name_order: list[int] = []
     encoders = {name: _Encoder() for name in ("kind", "country", "region", "label")}
     members: list[int] = []

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -10,7 +11,9 @@ from clustercollab.core.models import Country
 from clustercollab.core.moderation import ModerationStatus
 from clustercollab.matching import partners
 from clustercollab.matching.recommend import (
+    PARTNER_GRAPH_STAMP,
     existing_partner_ids,
+    partner_graph,
     partner_graph_stamp,
     recommended_partners,
 )
@@ -78,6 +81,12 @@ def network():
     return o
 
 
+def _graph_changes() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {PARTNER_GRAPH_STAMP.changes_table}")
+        return cursor.fetchone()[0]
+
+
 def _recommended(organisation):
     with translation.override("en"):
         return {r.organisation.name: r.reasons for r in recommended_partners(organisation)}
@@ -125,6 +134,20 @@ def test_the_graph_follows_a_bulk_update_that_keeps_every_row_count(network):
     assert existing_partner_ids(network["e"]) == {network["b"].pk, network["d"].pk}
     cache.clear()
     assert "Test Candidate E" not in _recommended(network["b"])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a change log on PostgreSQL only")
+def test_a_long_graph_change_log_is_emptied_by_the_next_graph_build(network, monkeypatch):
+    monkeypatch.setattr(PARTNER_GRAPH_STAMP, "prune_above", 3)
+    seen = set()
+    for number in range(5):
+        _project(10 + number, network["a"], network["x"])
+        seen.add(partner_graph_stamp())
+    assert len(seen) == 5 and _graph_changes() > 3
+    graph = partner_graph()
+    assert _graph_changes() == 0
+    assert graph.stamp == partner_graph_stamp() and graph.stamp not in seen
+    assert network["x"].pk in existing_partner_ids(network["a"], graph)
 
 
 def test_a_profile_unpublished_after_the_ranking_was_cached_disappears(network):
